@@ -1,0 +1,1 @@
+"""Indicators: what each one means (the registry) and how areas are aggregated."""

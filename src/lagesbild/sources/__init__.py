@@ -1,0 +1,1 @@
+"""External sources, one module per source. Data flows sources → store → analysis → report/web."""

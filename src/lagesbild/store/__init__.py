@@ -1,0 +1,1 @@
+"""The database: schema, building it from a snapshot, and the read queries the analysis uses."""

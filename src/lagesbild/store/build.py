@@ -14,7 +14,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,7 @@ from lagesbild.errors import SourceDataError
 from lagesbild.geo.geometry import geojson_to_geometry, rings_latlon_to_geometry, to_wkb
 from lagesbild.geo.overlay import CATEGORY_ORDER, overlaps
 from lagesbild.indicators.aggregate import aggregate
-from lagesbild.indicators.registry import ALL_INDICATORS, BY_ID, DESO_INDICATORS, OTHER_INDICATORS, \
-    crime_indicator_id
+from lagesbild.indicators.registry import ALL_INDICATORS, BY_ID, DESO_INDICATORS, OTHER_INDICATORS, crime_indicator_id
 from lagesbild.sources.snapshot import DesignationRecord, DesoRecord, Snapshot
 from lagesbild.store import models as m
 from lagesbild.store.db import make_engine, replace_file_atomically
@@ -251,7 +250,7 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
             "source": str(snapshot.location), "fingerprint": fingerprint,
             "retrieved": retrieved.isoformat() if retrieved else "",
             "designation_list_year": str(list_year)}
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     meta_rows = [dict(key=k, value=v, updated=now) for k, v in meta.items()]
     indicator_rows = [dict(id=i.id, label_sv=i.label_sv, label_en=i.label_en, unit=i.unit, worse=i.worse,
                            source=i.source, definition=i.definition, aggregation=i.aggregation, grp=i.group)

@@ -1,0 +1,1 @@
+"""Analysis over the store: area tables and profiles (and, later, typology, risk, trends, hot spots)."""

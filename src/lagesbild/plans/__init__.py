@@ -1,0 +1,1 @@
+"""Action plans (åtgärdsplaner) and their follow-up: not built yet."""

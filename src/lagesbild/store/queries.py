@@ -1,0 +1,177 @@
+"""Read queries over the database, returned as pandas frames for the analysis and report layers.
+
+All queries are plain SQLAlchemy Core selects, portable between SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from lagesbild.errors import UnknownCodeError
+from lagesbild.geo import codes
+from lagesbild.geo.geometry import from_wkb
+from lagesbild.store import models as m
+
+
+@dataclass
+class AreaInfo:
+    code: str
+    level: str
+    name: str
+    parent: str | None
+    kommun: str | None
+    lan: str | None
+    regso: str | None
+    police_region: str | None
+    population: float | None
+    area_km2: float | None
+    n_deso: int
+    complete: bool
+    coverage: str | None
+
+
+class Repository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _frame(self, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+        with self.engine.connect() as conn:
+            return pd.read_sql(stmt, conn)
+
+    # -- areas -----------------------------------------------------------------------------------
+    @cached_property
+    def _area_names(self) -> dict[str, dict[str, str]]:
+        """level -> code -> name, for the levels that have data (kommun and län: only those with DeSOs)."""
+        out: dict[str, dict[str, str]] = {}
+        stmt = select(m.Area.code, m.Area.level, m.Area.name).where(m.Area.n_deso > 0)
+        with self.engine.connect() as conn:
+            for code, level, name in conn.execute(stmt):
+                out.setdefault(level, {})[code] = name
+        return out
+
+    def resolve(self, value: str, level: str) -> str:
+        """A valid code with data at ``level`` for a code or name; UnknownCodeError with suggestions."""
+        candidates = self._area_names.get(level, {})
+        code = codes.normalise(value)
+        if code not in candidates and level in ("kommun", "lan"):
+            # Known in Sweden but without data here: say so, and suggest areas that have data.
+            with self.engine.connect() as conn:
+                name = conn.execute(select(m.Area.name).where(m.Area.code == code, m.Area.level == level)).scalar()
+            if name:
+                raise UnknownCodeError(f"{name} ({code}) finns inte i datamängden (ingen DeSO-data)",
+                                       codes.suggest(code, candidates))
+        return codes.resolve(value, level, candidates)
+
+    def area(self, code: str) -> AreaInfo:
+        stmt = select(*[getattr(m.Area, f) for f in AreaInfo.__dataclass_fields__]).where(m.Area.code == code)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        if row is None:
+            raise UnknownCodeError(f"området '{code}' finns inte")
+        return AreaInfo(**row)
+
+    def areas(self, level: str, kommun: str | None = None, lan: str | None = None,
+              with_geometry: bool = False) -> pd.DataFrame:
+        cols = [m.Area.code, m.Area.name, m.Area.parent, m.Area.kommun, m.Area.lan, m.Area.regso,
+                m.Area.population, m.Area.area_km2, m.Area.n_deso]
+        if with_geometry:
+            cols.append(m.Area.geometry)
+        stmt = select(*cols).where(m.Area.level == level)
+        if kommun:
+            stmt = stmt.where(m.Area.kommun == kommun)
+        if lan:
+            stmt = stmt.where(m.Area.lan == lan)
+        df = self._frame(stmt.order_by(m.Area.code))
+        if with_geometry:
+            df["geometry"] = [from_wkb(g) if g is not None else None for g in df["geometry"]]
+        return df
+
+    def geometry(self, code: str):  # type: ignore[no-untyped-def]
+        with self.engine.connect() as conn:
+            wkb = conn.execute(select(m.Area.geometry).where(m.Area.code == code)).scalar()
+        return from_wkb(wkb) if wkb is not None else None
+
+    # -- indicators and observations ----------------------------------------------------------------
+    def indicators(self) -> pd.DataFrame:
+        return self._frame(select(m.Indicator)).set_index("id")
+
+    def latest_period(self, indicator: str, level: str = "deso") -> str | None:
+        """The latest dated period of an indicator at a level (undated values only if nothing else)."""
+        stmt = (select(m.Observation.period).join(m.Area, m.Area.code == m.Observation.area)
+                .where(m.Observation.indicator == indicator, m.Area.level == level).distinct())
+        with self.engine.connect() as conn:
+            periods = [p for (p,) in conn.execute(stmt)]
+        dated = sorted(p for p in periods if p[:4].isdigit())
+        return dated[-1] if dated else (periods[0] if periods else None)
+
+    def observations(self, areas: list[str], indicators: list[str],
+                     periods: list[str] | None = None) -> pd.DataFrame:
+        o = m.Observation
+        stmt = select(o.area, o.indicator, o.period, o.value, o.status, o.preliminary, o.source, o.n).where(
+            o.area.in_(areas), o.indicator.in_(indicators))
+        if periods is not None:
+            stmt = stmt.where(o.period.in_(periods))
+        return self._frame(stmt.order_by(o.area, o.indicator, o.period))
+
+    def latest_values(self, areas: list[str], indicators: list[str], level: str = "deso") -> tuple[
+            pd.DataFrame, dict[str, str | None]]:
+        """Wide frame (area × indicator) of each indicator's latest period at ``level``; and those periods.
+
+        An area without a value in that period gets NaN (missing), never an older value.
+        """
+        periods = {ind: self.latest_period(ind, level) for ind in indicators}
+        obs = self.observations(areas, indicators)
+        keep = obs[[periods.get(i) == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]]
+        wide = keep.pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
+        wide = wide.reindex(index=areas, columns=indicators)
+        return wide, periods
+
+    def n_behind(self, area: str, indicator: str, period: str) -> int | None:
+        o = m.Observation
+        stmt = select(o.n).where(o.area == area, o.indicator == indicator, o.period == period)
+        with self.engine.connect() as conn:
+            return conn.execute(stmt).scalar()
+
+    # -- designations ------------------------------------------------------------------------------
+    def designations(self, kommun: str | None = None, lan: str | None = None,
+                     with_geometry: bool = False) -> pd.DataFrame:
+        d = m.Designation
+        cols = [d.id, d.name, d.category, d.list_year, d.since, d.ort, d.kommun, d.police_region, d.area_km2]
+        if with_geometry:
+            cols.append(d.geometry)
+        stmt = select(*cols)
+        if kommun:
+            stmt = stmt.where(d.kommun == kommun)
+        if lan:
+            stmt = stmt.where(func.substr(d.kommun, 1, 2) == lan)
+        df = self._frame(stmt.order_by(d.category.desc(), d.name))
+        if with_geometry:
+            df["geometry"] = [from_wkb(g) for g in df["geometry"]]
+        return df
+
+    def deso_shares(self, deso_codes: list[str]) -> pd.DataFrame:
+        """Per DeSO: share inside designated areas (any and by category), category, and the areas' names."""
+        s = m.DesoDesignationShare
+        shares = self._frame(select(s).where(s.deso.in_(deso_codes)))
+        ov = self._frame(select(m.DesignationOverlap.deso, m.DesignationOverlap.share, m.Designation.name)
+                         .join(m.Designation, m.Designation.id == m.DesignationOverlap.designation_id)
+                         .where(m.DesignationOverlap.deso.in_(deso_codes)))
+        names = ov.sort_values("share", ascending=False).groupby("deso")["name"].agg(lambda x: ", ".join(x))
+        out = pd.DataFrame(index=pd.Index(deso_codes, name="deso"))
+        out = out.join(shares.set_index("deso")[["share_any", "share_utsatt", "share_risk", "share_sarskilt",
+                                                 "category"]])
+        for c in ("share_any", "share_utsatt", "share_risk", "share_sarskilt"):
+            out[c] = out[c].fillna(0.0)
+        out["designation_names"] = names.reindex(out.index).fillna("")
+        return out
+
+    def meta(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(m.Meta.key, m.Meta.value)).all())
+
+    def sources(self) -> pd.DataFrame:
+        return self._frame(select(m.Source)).set_index("id")

@@ -1,0 +1,1 @@
+"""The web app: not built yet (see the web-app issue)."""

@@ -1,0 +1,46 @@
+"""Shared fixtures: one database built from the embedded data for the whole session."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from lagesbild.config import BUNDLED_SNAPSHOT
+from lagesbild.store.build import build
+from lagesbild.store.db import open_engine
+from lagesbild.store.queries import Repository
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "lagesbild.sqlite"
+    build(db=str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo(db_path: Path) -> Repository:
+    return Repository(open_engine(str(db_path)))
+
+
+@pytest.fixture(scope="session")
+def raw_deso() -> dict[str, dict]:
+    """The DeSO records straight from the bundled files, read without the project's parser."""
+    out = {}
+    with zipfile.ZipFile(BUNDLED_SNAPSHOT) as zf:
+        for name in zf.namelist():
+            if name.startswith("deso/"):
+                for area in json.loads(zf.read(name))["areas"]:
+                    out[area["name"]] = area
+    return out
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from lagesbild.store.db import open_engine
 from lagesbild.store.queries import Repository
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Fitted models are cached under XDG_CACHE_HOME: keep the tests' cache apart from the user's.
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lagesbild-test-cache-")
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +52,17 @@ def raw_deso() -> dict[str, dict]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def ew(repo):  # type: ignore[no-untyped-def]
+    from lagesbild.analysis.early_warning import early_warning
+
+    return early_warning(repo)
+
+
+@pytest.fixture(scope="session")
+def features(repo):  # type: ignore[no-untyped-def]
+    from lagesbild.analysis.features import build_features
+
+    return build_features(repo)

@@ -76,3 +76,23 @@ def test_missing_database_is_built_on_first_use(tmp_path: Path) -> None:
     res = runner.invoke(app, ["--db", str(db), "areas", "--kommun", "0580", "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert db.exists() and res.stdout.count("\n0580") == 98
+
+
+def test_risk_watchlist_typology_trends(db_path: Path) -> None:
+    res = run(db_path, "risk", "--kommun", "0581", "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 79 and [r["rank_in_kommun"] for r in rows][:3] == [1, 2, 3]
+    assert {"code", "risk", "risk_low", "risk_high", "designated_share", "category", "type", "factors"} <= set(rows[0])
+    res = run(db_path, "watchlist", "--lan", "05", "--top", "5", "--format", "json")
+    rows = json.loads(res.stdout)
+    assert len(rows) == 5 and all(r["designated_share"] < 0.25 for r in rows)
+    assert all(r["kommun"].startswith("05") for r in rows)
+    assert rows == sorted(rows, key=lambda r: -r["risk"])
+    res = run(db_path, "watchlist", "--kommun", "0581", "--top", "3")
+    assert res.exit_code == 0 and "Bevakningslista, Norrköping" in res.stdout
+    res = run(db_path, "typology", "--kommun", "0581", "--format", "csv")
+    parsed = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(parsed) == 79 and {r["type"] for r in parsed} <= {"1", "2", "3", "4", "5", ""}
+    res = run(db_path, "trends", "--kommun", "0581", "--format", "json")
+    assert res.exit_code == 0 and len(json.loads(res.stdout)) == 12

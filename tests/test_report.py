@@ -53,7 +53,7 @@ def test_map_has_one_shape_per_deso_and_outlines(norrkoping) -> None:
 
 def test_table_has_every_deso_with_references(norrkoping) -> None:
     table = _section(norrkoping, "omraden")
-    assert len(re.findall(r'<tr class="[^"]*" data-code="0581', table)) == 79
+    assert len(re.findall(r'<tr id="deso-0581[ABC]\d{4}" class="[^"]*" data-code="0581', table)) == 79
     assert "Östergötlands län" in table and "Alla DeSO i datamängden" in table
     assert not re.search(r">\s*Riket\s*<", norrkoping), "the dataset is not all of Sweden"
 
@@ -88,3 +88,19 @@ def test_lan_report(repo, tmp_path: Path) -> None:
     svg = html[html.index('<svg id="map-all"'):]
     assert len(re.findall(r'<path class="area"', svg[:svg.index("</svg>")])) == n
     assert all(name in html for name in ("Skäggetorp", "Hageby", "Navestad"))
+
+
+def test_early_warning_sections(repo, ew, norrkoping) -> None:
+    warn = _section(norrkoping, "tidig-varning")
+    listed = re.findall(r'<tr><td><a href="#deso-(0581[ABC]\d{4})">', warn)
+    expected = list(ew.table[(ew.table["kommun"] == "0581") & ~ew.table["designated"]]
+                    .sort_values("risk", ascending=False).index[:10])
+    assert listed == expected, "the watchlist is the ten highest-risk DeSOs not designated today"
+    assert warn.count("↑ höjer") + warn.count("↓ sänker") == 30
+    assert "inte Polisens bedömning" in warn and "enskilda människor" in warn
+    svg = warn[warn.index('<svg id="map-risk"'):]
+    assert svg[:svg.index("</svg>")].count("data-fill-risk=") >= 40
+    typer = _section(norrkoping, "typer")
+    assert "Stora socioekonomiska utmaningar" in typer and "Mycket goda" in typer
+    crime = _section(norrkoping, "brott")
+    assert "Mann-Kendall" in crime and "De senaste tio åren (2016–2025)" in crime

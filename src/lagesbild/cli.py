@@ -228,6 +228,206 @@ def area_cmd(
                   "Källor: SCB, Skolverket, MCF m.fl. (se rapporten).")
 
 
+def _area_filter(repo: Any, kommun: str | None, lan: str | None) -> tuple[str | None, str | None]:
+    k = repo.resolve(kommun, "kommun") if kommun else None
+    lc = repo.resolve(lan, "lan") if lan and not k else None
+    return k, lc
+
+
+THRESHOLD_HELP = "Etikettgräns: andel av DeSO-ytan inom ett utpekat område (förval 0,25)."
+RESEARCH_HELP = "Forskningsläge: lägg till utländsk bakgrund som variabel (av som standard; modellkortet säger det)."
+
+
+@app.command("typology")
+def typology_cmd(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
+    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    level: Annotated[str, typer.Option("--level", help="deso eller regso.")] = "deso",
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+) -> None:
+    """Socioekonomisk områdestyp 1–5 (1 = stora utmaningar … 5 = mycket goda förutsättningar) per område."""
+    from lagesbild.analysis.typology import area_typology
+
+    if level not in ("deso", "regso"):
+        err.print("--level måste vara deso eller regso.")
+        raise typer.Exit(2)
+    try:
+        repo = _repo()
+        k, lc = _area_filter(repo, kommun, lan)
+        typ = area_typology(repo, level)
+        areas = repo.areas(level, kommun=k, lan=lc).set_index("code")
+    except LagesbildError as exc:
+        _fail(exc)
+    df = areas[["kommun", "population"]].join(typ[["index", "type", "type_label"]]).reset_index()
+    df["type"] = df["type"].astype("Int64")
+    if fmt == Fmt.table:
+        df = df.rename(columns={"code": level.upper() if level == "deso" else "RegSO", "population": "Inv.",
+                                "index": "Index (0–100)", "type": "Typ", "type_label": "Områdestyp"})
+    _emit(df, fmt, "Socioekonomisk områdestyp (index: viktade percentilrangordningar, 100 = bäst)",
+          {"Inv.": 0, "population": 0, "Index (0–100)": 1})
+
+
+def _early_warning(threshold: float, research: bool) -> Any:
+    from lagesbild.analysis.early_warning import early_warning
+
+    repo = _repo()
+    with err.status("Beräknar risk (modellen sparas och återanvänds tills data ändras) …"):
+        return repo, early_warning(repo, threshold=threshold, research_background=research)
+
+
+def _risk_output(rows: list[dict[str, Any]], fmt: Fmt, title: str) -> None:
+    import pandas as pd
+
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    df = pd.DataFrame(rows).drop(columns=["factor_details"])
+    if fmt == Fmt.csv:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    table = Table(title=title, show_lines=True)
+    for col in ("DeSO", "Risk (80 %-intervall)", "Rang i kommunen", "Inom utpekat", "Typ", "Gränsar till utpekat",
+                "Tre viktigaste skäl", "Försämrat"):
+        table.add_column(col, min_width=9 if col == "DeSO" else None)
+    for r in rows:
+        table.add_row(r["code"], f"{r['risk'] * 100:.0f} % ({r['risk_low'] * 100:.0f}–{r['risk_high'] * 100:.0f})",
+                      str(r["rank_in_kommun"]),
+                      f"{r['designated_share'] * 100:.0f} %" if r["designated_share"] else "–",
+                      str(r["type"] or "–"), "ja" if r["borders_designated"] else "nej",
+                      "\n".join(("↑ " if f["contribution"] > 0 else "↓ ") + f["text"] for f in r["factor_details"]),
+                      r["worsening"] or "–")
+    console.print(table)
+    console.print("Risk = skattad sannolikhet att DeSO:t statistiskt liknar Polisens utpekade områden; inte Polisens "
+                  "bedömning och inget om enskilda. ↑ höjer, ↓ sänker risken.")
+
+
+@app.command("risk")
+def risk_cmd(
+    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")],
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
+    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
+) -> None:
+    """Risk per DeSO i en kommun: sannolikhet, rang, andel inom utpekat område, typ och de tre viktigaste skälen."""
+    from lagesbild.analysis.early_warning import flat_rows
+
+    try:
+        repo = _repo()
+        k = repo.resolve(kommun, "kommun")
+        _, ew = _early_warning(threshold, research)
+    except LagesbildError as exc:
+        _fail(exc)
+    t = ew.table[ew.table["kommun"] == k].sort_values("risk", ascending=False)
+    _risk_output(flat_rows(t), fmt, f"Risk per DeSO i {repo.area(k).name}")
+
+
+@app.command("watchlist")
+def watchlist_cmd(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
+    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Antal områden.", min=1)] = 20,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
+    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
+) -> None:
+    """Bevakningslista: områden som inte är utpekade i dag, rangordnade efter risk, med skäl och sammanhang."""
+    from lagesbild.analysis.early_warning import flat_rows, watchlist
+
+    try:
+        repo = _repo()
+        k, lc = _area_filter(repo, kommun, lan)
+        _, ew = _early_warning(threshold, research)
+    except LagesbildError as exc:
+        _fail(exc)
+    where = repo.area(k or lc).name if (k or lc) else "hela datamängden"
+    _risk_output(flat_rows(watchlist(ew, kommun=k, lan=lc, top=top)), fmt, f"Bevakningslista, {where}")
+
+
+class Grouping(StrEnum):
+    polisregion = "polisregion"
+    lan = "lan"
+    kommun = "kommun"
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    group: Annotated[Grouping, typer.Option("--group", "-g", help="Grupper som hålls utanför.")] = Grouping.polisregion,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="table eller json.")] = Fmt.table,
+    model_card: Annotated[Path, typer.Option("--model-card", help="Var modellkortet skrivs.")] = Path("MODEL_CARD.md"),
+    min_positives: Annotated[int, typer.Option("--min-positives", min=1,
+                                               help="Minsta antal utpekade DeSO per utelämnad grupp.")] = 3,
+    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
+    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
+) -> None:
+    """Utvärdera riskmodellen mot baslinjer med hela grupper utelämnade; skriver MODEL_CARD.md."""
+    from lagesbild.analysis import model_card as card
+    from lagesbild.analysis.evaluate import METHODS, evaluate
+    from lagesbild.analysis.features import build_features
+    from lagesbild.analysis.risk import load_or_fit
+    from lagesbild.analysis.typology import area_typology
+    from lagesbild.files import write_text_atomic
+
+    try:
+        repo = _repo()
+        fs = build_features(repo, threshold=threshold, research_background=research)
+        typ = area_typology(repo)
+        kommun_income = repo.latest_values(sorted(fs.kommun.unique()), ["income_med"], level="kommun")[0]["income_med"]
+        with _progress() as progress:
+            task = progress.add_task("Utvärderar", total=1)
+
+            def report(desc: str, done: int, total: int) -> None:
+                progress.update(task, description=desc, completed=done, total=total)
+
+            result = evaluate(fs, typ["index"], kommun_income, by=group.value, min_positives=min_positives,
+                              progress=report)
+        model = load_or_fit(fs, repo.meta().get("fingerprint", ""), bootstrap=0)
+        write_text_atomic(model_card, card.render(result, fs, model, repo.meta()))
+    except LagesbildError as exc:
+        _fail(exc)
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(title=f"Utvärdering, hela {group.value} utelämnade ({result['n_positive']} utpekade DeSO av "
+                            f"{result['n_areas']})")
+        for col in ("Metod", "Grupp", "ROC AUC", "Genomsn. precision", "Precision vid k", "k", "Brier"):
+            table.add_column(col, justify="left" if col in ("Metod", "Grupp") else "right")
+        for m in result["methods"]:
+            rows = [("alla", m["overall"]), *m["groups"].items()]
+            for i, (name, v) in enumerate(rows):
+                table.add_row(METHODS[m["method"]] if i == 0 else "", name, f"{v['roc_auc']:.3f}",
+                              f"{v['average_precision']:.3f}", f"{v['precision_at_k']:.3f}", str(v["k"]),
+                              f"{v['brier']:.3f}", end_section=i == len(rows) - 1)
+        console.print(table)
+    err.print(f"Modellkortet är skrivet: {model_card.resolve()}")
+
+
+@app.command("trends")
+def trends_cmd(
+    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
+    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+) -> None:
+    """Trender i anmälda brott per 100 000 invånare (Mann-Kendall och Sens lutning), hela serien och tio år."""
+    from lagesbild.analysis.trends import crime_trends, describe_trends
+
+    if bool(kommun) == bool(lan):
+        err.print("Ange antingen --kommun eller --lan.")
+        raise typer.Exit(2)
+    try:
+        repo = _repo()
+        code = repo.resolve(kommun or lan or "", "kommun" if kommun else "lan")
+        df = crime_trends(repo, code)
+    except LagesbildError as exc:
+        _fail(exc)
+    name = repo.area(code).name
+    if fmt == Fmt.table:
+        for line in describe_trends(df, name):
+            console.print(line)
+        df = df.drop(columns=["group", "relative_slope"])
+    _emit(df, fmt, f"Trender i anmälda brott, {name}", {"n": 0, "first": 0, "last": 0, "tau": 2, "p": 3,
+                                                          "sen_slope": 1})
+
+
 @app.command("report")
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML-fil att skriva.")],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +12,10 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lagesbild import __version__
+from lagesbild.analysis.early_warning import EarlyWarning, early_warning, watchlist
+from lagesbild.analysis.trends import crime_trends, describe_trends
+from lagesbild.analysis.typology import LIMITS, TYPE_LABELS, WEIGHTS
+from lagesbild.files import write_text_atomic
 from lagesbild.indicators.registry import BY_ID, CRIME_GROUPS, MAIN_INDICATORS, crime_indicator_id
 from lagesbild.report import charts
 from lagesbild.report.fmt import NO_VALUE, number, percent_share, signed_percent
@@ -61,6 +63,8 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
     dataset_values, _ = repo.latest_values(list(all_deso["code"]), inds)
     shares = repo.deso_shares(deso_codes)
     meta = repo.meta()
+    ew = early_warning(repo)
+    ewt = ew.table.reindex(deso_codes)
 
     # Designated areas in the subject, with the DeSOs that lie in them.
     designations = repo.designations(kommun=code if level == "kommun" else None,
@@ -98,7 +102,11 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
                               marked=bool(pd.notna(z.at[c, ind]) and z.at[c, ind] >= MARK_Z),
                               missing=bool(pd.isna(v))))
         sh = shares.loc[c]
-        rows.append(dict(code=c, regso=deso.set_index("code").at[c, "regso"], population=number(pop[c], 0),
+        risk_v, type_v = ewt.at[c, "risk"], ewt.at[c, "type"]
+        rows.append(dict(risk=percent_share(risk_v), risk_sort=f"{risk_v:.4f}",
+                         type="–" if pd.isna(type_v) else str(int(type_v)),
+                         type_sort="" if pd.isna(type_v) else str(int(type_v)),
+                         code=c, regso=deso.set_index("code").at[c, "regso"], population=number(pop[c], 0),
                          population_sort=f"{pop[c]:.0f}", cells=cells,
                          share=percent_share(sh["share_any"]) if sh["share_any"] > 0 else NO_VALUE,
                          share_sort=f"{sh['share_any']:.4f}",
@@ -119,8 +127,16 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
 
     classes = [Classes.quantiles(i, BY_ID[i].label_sv, BY_ID[i].unit, periods[i], list(dataset_values[i]),
                                  BY_ID[i].worse, BY_ID[i].decimals) for i in inds]
-    maps = _maps(deso, values, shares, classes, designations, repo, code, level)
+    values = values.assign(risk=ewt["risk"] * 100, type=ewt["type"].astype(float))
+    risk_classes = Classes("risk", "Risk (modellens skattning)", "%", "2024–2025", list(RISK_BREAKS), "higher", 0,
+                           labels=["under 5 %", "5–15 %", "15–30 %", "30–50 %", "50 % och över"])
+    type_classes = Classes("type", "Socioekonomisk områdestyp", "typ 1–5", "2024–2025", [1.5, 2.5, 3.5, 4.5],
+                           "lower", 0, labels=[f"{t} {TYPE_LABELS[t].lower()}" for t in (5, 4, 3, 2, 1)])
+    maps, risk_map = _maps(deso, values, shares, classes + [risk_classes, type_classes], designations, repo, code,
+                           level, ewt)
     crime = _crime(repo, info, comparators)
+    warning = _early_warning_section(ew, code, level, risk_map, risk_classes)
+    typology = _typology_section(ew.table, ewt, pop)
 
     return dict(
         title=f"Lägesbild {info.name}", subject=info, level_label=LEVEL_LABELS[level],
@@ -133,26 +149,37 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
         mostly_pop_share=percent_share(pop.reindex(mostly.index).sum() / total_pop if total_pop else None, 1),
         n_mostly=len(mostly), ref_labels=ref_labels, key_figures=key_figures, indicators=indicators,
         classes=classes, maps=maps, rows=rows, n_flagged=len(flagged), mark_z=number(MARK_Z, 1),
-        crime=crime, sources=_sources(repo), reference=comparators[-1],
+        crime=crime, sources=_sources(repo), reference=comparators[-1], warning=warning, typology=typology,
+        map_classes=classes + [risk_classes, type_classes],
     )
 
 
 def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classes: list[Classes],
-          designations: pd.DataFrame, repo: Repository, code: str, level: str) -> list[dict[str, str]]:
+          designations: pd.DataFrame, repo: Repository, code: str, level: str,
+          ewt: pd.DataFrame) -> tuple[list[dict[str, str]], str]:
+    """The indicator maps (whole area, urban inset) and the risk map (urban inset where there is one)."""
     geo = deso.set_index("code")["geometry"]
     des = repo.designations(with_geometry=True)  # all, so outlines across a border still show
     areas = []
     for c, g in geo.items():
         parts = [f"DeSO {c}"]
         for cl in classes:
-            parts.append(f"{cl.label}: {number(values.at[c, cl.indicator], cl.decimals)} {cl.unit} ({cl.period})")
+            if cl.indicator in BY_ID:
+                parts.append(f"{cl.label}: {number(values.at[c, cl.indicator], cl.decimals)} {cl.unit} ({cl.period})")
+        t = ewt.at[c, "type"]
+        parts.append(f"Områdestyp: {_type_text(t)}")
+        parts.append(f"Risk: {percent_share(ewt.at[c, 'risk'])} ({percent_share(ewt.at[c, 'risk_low'])}–"
+                     f"{percent_share(ewt.at[c, 'risk_high'])})")
         if shares.at[c, "share_any"] > 0:
             parts.append(f"Inom {shares.at[c, 'designation_names']}: {percent_share(shares.at[c, 'share_any'])}")
         areas.append(MapArea(c, g, {cl.indicator: values.at[c, cl.indicator] for cl in classes}, "\n".join(parts)))
     outlines = [(f"{r.name} ({CATEGORY_LABELS[r.category].lower()})", r.geometry) for r in des.itertuples()]
+    areas = [MapArea(a.code, a.geometry, a.values, a.title, href=f"#deso-{a.code}") for a in areas]
     full = choropleth("map-all", areas, classes, outlines, caption="Karta över alla DeSO", labels=False)
     out = [dict(id="map-all", title=f"Hela {LEVEL_LABELS[level]}en" if level == "kommun" else "Hela länet", svg=full)]
+    risk = [c for c in classes if c.indicator == "risk"]
     urban = [a for a in areas if a.code[4] == "C"]
+    risk_svg = choropleth("map-risk", areas, risk, outlines, caption="Karta över risk per DeSO", labels=False)
     if urban and len(urban) < len(areas):
         # An inset of the urban DeSOs (letter C), where the small areas are otherwise too small to see.
         xs = np.array([a.geometry.bounds for a in urban])
@@ -166,7 +193,52 @@ def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classe
         out.append(dict(id="map-urban", title="Tätorten närmare (DeSO av typ C)",
                         svg=choropleth("map-urban", in_box, classes, outlines, bounds=b,
                                        caption="Karta över tätortens DeSO")))
-    return out
+        risk_svg = choropleth("map-risk", in_box, risk, outlines, bounds=b, caption="Karta över risk i tätorten")
+    return out, risk_svg
+
+
+RISK_BREAKS = (5.0, 15.0, 30.0, 50.0)
+
+
+def _type_text(t: object) -> str:
+    return "–" if pd.isna(t) else f"{int(t)} – {TYPE_LABELS[int(t)].lower()}"  # type: ignore[call-overload]
+WATCHLIST_TOP = 10
+
+
+def _early_warning_section(ew: EarlyWarning, code: str, level: str, risk_map: str,
+                           risk_classes: Classes) -> dict[str, Any]:
+    wl = watchlist(ew, kommun=code if level == "kommun" else None, lan=code if level == "lan" else None,
+                   top=WATCHLIST_TOP)
+    rows = []
+    for c, r in wl.iterrows():
+        rows.append(dict(code=c, risk=percent_share(r["risk"]),
+                         interval=f"{percent_share(r['risk_low'])}–{percent_share(r['risk_high'])}",
+                         rank=int(r["rank_in_kommun"]), kommun=r["kommun"],
+                         type=_type_text(r["type"]),
+                         share=percent_share(r["designated_share"]) if r["designated_share"] > 0 else "–",
+                         borders="ja" if r["borders_designated"] else "nej",
+                         factors=[dict(up=f["contribution"] > 0, text=f["text"],
+                                       size=("+" if f["contribution"] > 0 else "−") + number(abs(f["contribution"]), 2))
+                                  for f in r["factors"]],
+                         worsening=r["worsening"]))
+    model = ew.model
+    return dict(rows=rows, risk_map=risk_map, legend=risk_classes.legend_items(), model_name=model.candidate.name,
+                threshold=percent_share(model.threshold), n_watch=len(rows),
+                research=model.research_background)
+
+
+def _typology_section(all_table: pd.DataFrame, ewt: pd.DataFrame, pop: pd.Series) -> dict[str, Any]:
+    rows = []
+    total_pop = float(pop.sum())
+    for t in range(1, 6):
+        in_t = ewt.index[ewt["type"] == t]
+        share_all = float((all_table["type"] == t).mean())
+        rows.append(dict(type=t, label=TYPE_LABELS[t], n=len(in_t), population=number(pop.reindex(in_t).sum(), 0),
+                         pop_share=percent_share(pop.reindex(in_t).sum() / total_pop if total_pop else None),
+                         dataset_share=percent_share(share_all)))
+    weights = ", ".join(f"{BY_ID[k].label_sv.lower()} {int(v * 100)} %" for k, v in WEIGHTS.items())
+    limits = ", ".join(number(x, 0) for x in LIMITS)
+    return dict(rows=rows, weights=weights, limits=limits)
 
 
 def _box(b: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]
@@ -217,9 +289,10 @@ def _crime(repo: Repository, info: AreaInfo, comparators: list[AreaInfo]) -> dic
                           rates=[number(val(c, r, latest), 0) for c in codes],
                           change=signed_percent(change)))
     prelim = bool(obs[obs["area"] == info.code]["preliminary"].any())
+    trend_text = describe_trends(crime_trends(repo, info.code), info.name)
     chart = charts.line_panels(panels, "per 100 000 inv.",
                                f"Anmälda brott per 100 000 invånare {first}–{latest}, {info.name} och jämförelser")
-    return dict(available=True, chart=chart, table=table, latest=latest, first=first, ten=ten,
+    return dict(available=True, chart=chart, table=table, latest=latest, first=first, ten=ten, trends=trend_text,
                 series_names=[names[c] for c in codes], preliminary=prelim)
 
 
@@ -244,18 +317,4 @@ def render(context: dict[str, Any]) -> str:
 
 def write_report(repo: Repository, code: str, level: str, out: Path) -> Path:
     """Render and write atomically (a temporary file beside ``out``, then one rename)."""
-    text = render(build_context(repo, code, level))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".lagesbild-", suffix=".html", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is meant to be shared
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return write_text_atomic(out, render(build_context(repo, code, level)))

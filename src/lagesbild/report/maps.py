@@ -43,6 +43,7 @@ class Classes:
     darker_when: str  # "higher" or "lower"
     decimals: int = 1
     colours: list[str] = field(default_factory=palette)
+    labels: list[str] | None = None  # legend text per class (light to dark), instead of value ranges
 
     @classmethod
     def quantiles(cls, indicator: str, label: str, unit: str, period: str | None, reference: Sequence[float],
@@ -59,6 +60,8 @@ class Classes:
 
     def legend_items(self) -> list[tuple[str, str]]:
         """(colour, range label) from light to dark, then the missing-value swatch."""
+        if self.labels:
+            return [*zip(self.colours, self.labels, strict=True), (MISSING_FILL, "uppgift saknas")]
         edges = [None, *self.breaks, None]
         items = []
         for k in range(N_CLASSES):

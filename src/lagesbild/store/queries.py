@@ -90,6 +90,12 @@ class Repository:
             df["geometry"] = [from_wkb(g) if g is not None else None for g in df["geometry"]]
         return df
 
+    def police_regions(self) -> dict[str, str]:
+        """län code -> police region."""
+        stmt = select(m.Area.code, m.Area.police_region).where(m.Area.level == "lan")
+        with self.engine.connect() as conn:
+            return dict(conn.execute(stmt).all())
+
     def geometry(self, code: str):  # type: ignore[no-untyped-def]
         with self.engine.connect() as conn:
             wkb = conn.execute(select(m.Area.geometry).where(m.Area.code == code)).scalar()

@@ -1,0 +1,177 @@
+"""Early warning: risk per DeSO with its reasons, type and context, and the watchlist of areas not
+designated today ranked by that risk.
+
+The score is an estimate of how much an area's open statistics resemble those of the areas the Police
+has designated. It is not the Police's assessment (which is qualitative), not a prediction about
+people, and a high score next to a designated area is no failure of the model but what it was built
+to show.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from lagesbild.analysis.features import LABEL_THRESHOLD, FeatureSet, build_features, describe
+from lagesbild.analysis.risk import RiskModel, cache_dir, fingerprint, load_or_fit
+from lagesbild.analysis.typology import TYPE_LABELS, area_typology
+from lagesbild.indicators.registry import BY_ID
+from lagesbild.report.fmt import number
+from lagesbild.store.queries import Repository
+
+TOP_FACTORS = 3
+BOOTSTRAP = 20
+
+
+@dataclass
+class EarlyWarning:
+    table: pd.DataFrame  # one row per DeSO
+    model: RiskModel
+
+
+def _unit(ind: str) -> str:
+    if ind == "density":
+        return " inv./km²"
+    unit = BY_ID[ind].unit
+    if unit.startswith("%"):
+        return " %"
+    if unit.startswith("tkr"):
+        return " tkr"
+    return f" {unit}"
+
+
+def _position(pct: float) -> str:
+    """'bland de högsta 5 %' / 'bland de lägsta 10 %' / 'nära mitten' from a percentile 0–100."""
+    if pct >= 50:
+        top = max(1, int(np.ceil(100 - pct)))
+        return f"bland de högsta {top} %" if top <= 30 else "över mitten"
+    low = max(1, int(np.ceil(pct)))
+    return f"bland de lägsta {low} %" if low <= 30 else "under mitten"
+
+
+def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple[str, ...]]) -> str:
+    kind, ind, label = describe(feature)
+    label_l = label[0].lower() + label[1:]
+    if ind == "density":
+        shown = number(10 ** value, 0)
+        return f"befolkningstätheten, {shown}{_unit(ind)}, är {_position(pct)} i datamängden"
+    dec = BY_ID[ind].decimals
+    if kind == "level":
+        return f"{label_l}, {number(value, dec)}{_unit(ind)}, är {_position(pct)} i datamängden"
+    if kind == "change":
+        p = periods.get(ind, ())
+        span = f" {p[-2]}–{p[-1]}" if len(p) >= 2 else ""
+        verb = "ökade" if value > 0 else "minskade" if value < 0 else "var oförändrad"
+        amount = f" med {number(abs(value), dec)}{' procentenheter' if _unit(ind) == ' %' else _unit(ind)}"
+        return f"{label_l} {verb}{amount if value else ''}{span}"
+    if kind == "rel":
+        side = "högre" if value > 0 else "lägre"
+        unit = " procentenheter" if _unit(ind) == " %" else _unit(ind)
+        return f"{label_l} är {number(abs(value), dec)}{unit} {side} än i kommunen som helhet"
+    return f"grannområdenas {label_l}, i snitt {number(value, dec)}{_unit(ind)}, är {_position(pct)}"
+
+
+def explain(contrib: pd.DataFrame, X: pd.DataFrame, periods: dict[str, tuple[str, ...]],
+            top: int = TOP_FACTORS) -> pd.Series:
+    """The ``top`` factors with the largest absolute contribution for each area, as dicts."""
+    pct = X.rank(pct=True) * 100
+    out = {}
+    for code in contrib.index:
+        row = contrib.loc[code]
+        order = row.abs().sort_values(ascending=False).index[:top]
+        out[code] = [dict(feature=f, contribution=float(row[f]), value=float(X.at[code, f]),
+                          direction="höjer" if row[f] > 0 else "sänker",
+                          text=factor_text(f, float(X.at[code, f]), float(pct.at[code, f]), periods))
+                     for f in order if np.isfinite(X.at[code, f])]
+    return pd.Series(out)
+
+
+def worsening(fs: FeatureSet) -> pd.Series:
+    """Indicators with a stated direction that got worse between their last two periods."""
+    out: dict[str, list[str]] = {c: [] for c in fs.X.index}
+    for col in fs.X.columns:
+        kind, ind, label = describe(col)
+        if kind != "change" or BY_ID[ind].worse is None:
+            continue
+        worse = fs.X[col] > 0 if BY_ID[ind].worse == "higher" else fs.X[col] < 0
+        p = fs.periods.get(ind, ())
+        for code in fs.X.index[worse.fillna(False)]:
+            out[code].append(f"{label} ({p[-2]}–{p[-1]}: {number(fs.X.at[code, col], 1)})")
+    return pd.Series(out)
+
+
+def early_warning(repo: Repository, threshold: float = LABEL_THRESHOLD, research_background: bool = False,
+                  bootstrap: int = BOOTSTRAP, use_cache: bool = True) -> EarlyWarning:
+    """Risk, reasons and context for every DeSO; cached with the model until the data or settings change."""
+    data_fp = repo.meta().get("fingerprint", "")
+    path = cache_dir() / f"early-warning-{fingerprint(data_fp, threshold, research_background, bootstrap)}.joblib"
+    if use_cache and path.exists():
+        try:
+            cached = joblib.load(path)
+            if isinstance(cached, EarlyWarning):
+                return cached
+        except Exception:  # noqa: BLE001 - a broken cache file is recomputed, never trusted
+            pass
+    result = _compute(repo, threshold, research_background, bootstrap, use_cache, data_fp)
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        joblib.dump(result, tmp)
+        os.replace(tmp, path)
+    return result
+
+
+def _compute(repo: Repository, threshold: float, research_background: bool, bootstrap: int, use_cache: bool,
+             data_fp: str) -> EarlyWarning:
+    fs = build_features(repo, threshold=threshold, research_background=research_background)
+    model = load_or_fit(fs, data_fp, bootstrap=bootstrap, use_cache=use_cache)
+    risk = model.predict(fs.X)
+    low, high = model.interval(fs.X)
+    contrib, _base = model.explain(fs.X)
+    typ = area_typology(repo)
+    table = pd.DataFrame({
+        "kommun": fs.kommun, "lan": fs.lan, "police_region": fs.police_region,
+        "risk": risk, "risk_low": low, "risk_high": high,
+        "designated_share": fs.share, "category": fs.category, "designated": fs.y.astype(bool),
+        "borders_designated": fs.borders_designated,
+        "type": typ["type"].reindex(fs.X.index), "typology_index": typ["index"].reindex(fs.X.index),
+    }, index=fs.X.index)
+    table["type_label"] = table["type"].map(TYPE_LABELS)
+    table["rank_in_kommun"] = table.groupby("kommun")["risk"].rank(ascending=False, method="min").astype(int)
+    table["factors"] = explain(contrib, fs.X, fs.periods)
+    table["worsening"] = worsening(fs)
+    table.index.name = "code"
+    return EarlyWarning(table, model)
+
+
+def watchlist(ew: EarlyWarning, kommun: str | None = None, lan: str | None = None,
+              top: int | None = 20) -> pd.DataFrame:
+    """Areas not designated today, highest risk first."""
+    t = ew.table[~ew.table["designated"]]
+    if kommun:
+        t = t[t["kommun"] == kommun]
+    if lan:
+        t = t[t["lan"] == lan]
+    t = t.sort_values(["risk", "typology_index"], ascending=[False, True])
+    return t.head(top) if top else t
+
+
+def flat_rows(t: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows for CSV/JSON output: factors as text and as structured items."""
+    out = []
+    for code, r in t.iterrows():
+        out.append(dict(code=code, kommun=r["kommun"], risk=round(float(r["risk"]), 4),
+                        risk_low=round(float(r["risk_low"]), 4), risk_high=round(float(r["risk_high"]), 4),
+                        rank_in_kommun=int(r["rank_in_kommun"]),
+                        designated_share=round(float(r["designated_share"]), 4),
+                        category=r["category"] if isinstance(r["category"], str) else None,
+                        type=None if pd.isna(r["type"]) else int(r["type"]), type_label=r["type_label"],
+                        borders_designated=bool(r["borders_designated"]),
+                        factors="; ".join(f"{f['direction']}: {f['text']}" for f in r["factors"]),
+                        factor_details=r["factors"], worsening="; ".join(r["worsening"])))
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,7 @@ from lagesbild.indicators.registry import BY_ID
 
 def test_features_are_open_indicators_only(features) -> None:
     kinds = {describe(c)[0] for c in features.X.columns}
-    assert kinds == {"level", "change", "rel", "lag"}
+    assert kinds == {"level", "change", "rel", "lag", "lag2", "r1000", "r2500"}
     indicators = {describe(c)[1] for c in features.X.columns}
     assert indicators <= set(BY_ID) | {"density"}
     assert "foreign" not in indicators, "background is not a feature by default"
@@ -70,5 +72,8 @@ def test_early_warning_table(ew) -> None:
     assert hageby["designated"] and hageby["risk"] > 0.5
     # Designated areas score higher than the rest on the whole.
     assert t[t["designated"]]["risk"].median() > 10 * t[~t["designated"]]["risk"].median()
-    text = hageby["factors"][0]["text"]
-    assert "i datamängden" in text or "grannområdenas" in text or "kommunen" in text
+    for f in hageby["factors"]:
+        # Plain Swedish with the value and where it stands, e.g. "… 49,0 %, är bland de lägsta 6 % …".
+        assert re.search(r"\d,\d", f["text"]) and re.search(r"bland de|över|under|högre|lägre|ökade|minskade",
+                                                             f["text"]), f["text"]
+        assert f["direction"] == ("höjer" if f["contribution"] > 0 else "sänker")

@@ -57,10 +57,13 @@ def _position(pct: float) -> str:
 def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple[str, ...]]) -> str:
     kind, ind, label = describe(feature)
     label_l = label[0].lower() + label[1:]
-    if ind == "density":
+    if ind == "density" and kind == "level":
         shown = number(10 ** value, 0)
         return f"befolkningstätheten, {shown}{_unit(ind)}, är {_position(pct)} i datamängden"
-    dec = BY_ID[ind].decimals
+    if ind == "density":
+        value, dec = 10 ** value, 0
+    else:
+        dec = BY_ID[ind].decimals
     if kind == "level":
         return f"{label_l}, {number(value, dec)}{_unit(ind)}, är {_position(pct)} i datamängden"
     if kind == "change":
@@ -73,6 +76,12 @@ def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple
         side = "högre" if value > 0 else "lägre"
         unit = " procentenheter" if _unit(ind) == " %" else _unit(ind)
         return f"{label_l} är {number(abs(value), dec)}{unit} {side} än i kommunen som helhet"
+    if kind == "lag2":
+        return (f"i grannarnas grannområden är {label_l} i snitt {number(value, dec)}{_unit(ind)}, "
+                f"{_position(pct)}")
+    if kind.startswith("r") and kind[1:].isdigit():
+        km = number(int(kind[1:]) / 1000, 1).replace(",0", "")
+        return f"inom {km} km är {label_l} i snitt {number(value, dec)}{_unit(ind)}, {_position(pct)}"
     return f"grannområdenas {label_l}, i snitt {number(value, dec)}{_unit(ind)}, är {_position(pct)}"
 
 
@@ -82,12 +91,13 @@ def explain(contrib: pd.DataFrame, X: pd.DataFrame, periods: dict[str, tuple[str
     pct = X.rank(pct=True) * 100
     out = {}
     for code in contrib.index:
-        row = contrib.loc[code]
+        # A missing value (imputed by the model) cannot be stated as a reason, so it is passed over.
+        row = contrib.loc[code][np.isfinite(X.loc[code].to_numpy(dtype=float))]
         order = row.abs().sort_values(ascending=False).index[:top]
         out[code] = [dict(feature=f, contribution=float(row[f]), value=float(X.at[code, f]),
                           direction="höjer" if row[f] > 0 else "sänker",
                           text=factor_text(f, float(X.at[code, f]), float(pct.at[code, f]), periods))
-                     for f in order if np.isfinite(X.at[code, f])]
+                     for f in order]
     return pd.Series(out)
 
 

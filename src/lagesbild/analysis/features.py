@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
-from lagesbild.geo.neighbours import borders, contiguity, spatial_lag
+from lagesbild.geo.neighbours import borders, contiguity, radius_mean, spatial_lag
 from lagesbild.indicators.registry import BY_ID
 from lagesbild.store.queries import Repository
 
@@ -22,6 +22,7 @@ LEVEL_FEATURES = ("low_econ", "employment", "unemp", "higher_ed", "income_med", 
                   "renters", "flats", "young", "single", "growth")
 REL_FEATURES = ("low_econ", "employment", "unemp", "higher_ed", "income_med")
 RESEARCH_FEATURES = ("foreign",)
+RADII_M = (1000, 2500)
 LABEL_THRESHOLD = 0.25
 
 
@@ -81,11 +82,19 @@ def build_features(repo: Repository, threshold: float = LABEL_THRESHOLD,
     kommun_values, _ = repo.latest_values(sorted(areas["kommun"].unique()), list(REL_FEATURES), level="kommun")
     for ind in REL_FEATURES:
         X[f"rel__{ind}"] = X[f"level__{ind}"] - areas["kommun"].map(kommun_values[ind])
-    # The neighbours' mean of every level feature (queen contiguity, see geo.neighbours).
+    # The surroundings of every level feature: the neighbours' mean (queen contiguity, see
+    # geo.neighbours), the mean over the neighbours' neighbours, and population-weighted means within
+    # 1 km and 2.5 km. The Police's areas are estates that span several DeSOs, so an area's
+    # surroundings carry much of the signal (measured in `lagesbild evaluate`).
     w = contiguity(areas["geometry"])
-    lag = spatial_lag(w, X[[c for c in X.columns if c.startswith("level__")]])
-    for col in lag.columns:
-        X["lag__" + col.split("__", 1)[1]] = lag[col]
+    levels_frame = X[[c for c in X.columns if c.startswith("level__")]]
+    lag = spatial_lag(w, levels_frame)
+    lag2 = spatial_lag(w, lag)
+    centroids = np.array([[g.centroid.x, g.centroid.y] for g in areas["geometry"]])
+    rings = {f"r{r}": radius_mean(centroids, pop.to_numpy(), levels_frame, r) for r in RADII_M}
+    for prefix, frame in {"lag": lag, "lag2": lag2, **rings}.items():
+        for col in frame.columns:
+            X[f"{prefix}__" + col.split("__", 1)[1]] = frame[col]
 
     shares = repo.deso_shares(codes)
     y = (shares["share_any"] >= threshold).astype(int)

@@ -49,7 +49,9 @@ def render(result: dict[str, Any], fs: FeatureSet, model: RiskModel, meta: dict[
         "",
     ]
     kinds = {"level": "nivå", "change": "förändring mellan de två senaste perioderna",
-             "rel": "skillnad mot kommunen", "lag": "grannområdenas medelvärde (queen-grannar)"}
+             "rel": "skillnad mot kommunen", "lag": "grannområdenas medelvärde (queen-grannar)",
+             "lag2": "medelvärde över grannarnas grannar", "r1000": "befolkningsviktat medelvärde inom 1 km",
+             "r2500": "befolkningsviktat medelvärde inom 2,5 km"}
     for kind, label in kinds.items():
         names = sorted({describe(c)[2] for c in fs.X.columns if c.startswith(kind + "__")})
         lines.append(f"- {label.capitalize()}: {', '.join(names)}.")
@@ -112,6 +114,8 @@ def render(result: dict[str, Any], fs: FeatureSet, model: RiskModel, meta: dict[
         "regioner är inte utvärderad. Basfrekvensen skiljer sig mellan regioner (Stockholm har flest utpekade "
         "områden), vilket gör kalibreringen osäkrare när en hel region hålls utanför.",
         "- Indikatorerna är från 2024–2025 och förändringsvariabler finns bara där två perioder finns.",
+        "- Variabeluppsättningen (grannskap i flera skalor, skillnad mot kommunen) togs fram genom att jämföra "
+        "varianter i just denna utvärdering; siffrorna ovan är därför något optimistiska för helt nya data.",
         "- Osäkerheten visas som ett 80 %-intervall från modeller anpassade på bootstrapurval av kommuner.",
         "",
         "## Etik",

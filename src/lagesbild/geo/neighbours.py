@@ -50,6 +50,22 @@ def spatial_lag(w: W, frame: pd.DataFrame) -> pd.DataFrame:
     return out.fillna(frame).astype(float)
 
 
+def radius_mean(centroids: np.ndarray, population: np.ndarray, frame: pd.DataFrame, radius_m: float) -> pd.DataFrame:
+    """Population-weighted mean of each column over all areas whose centroid lies within ``radius_m`` of an
+    area's centroid (the area itself included): its surroundings at the scale of an estate or district."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(centroids)
+    values = frame.to_numpy(dtype=float)
+    out = np.empty_like(values)
+    for i, ids in enumerate(tree.query_ball_point(centroids, radius_m)):
+        v, w = values[ids], population[ids][:, None]
+        have = np.isfinite(v)
+        out[i] = np.where(have, v * w, 0.0).sum(axis=0) / np.maximum(np.where(have, w, 0.0).sum(axis=0), 1e-12)
+        out[i][~have.any(axis=0)] = np.nan
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
+
+
 def borders(w: W, flags: pd.Series) -> pd.Series:
     """Whether any neighbour of each area has a true flag (context only, never a model feature)."""
     flags = flags.astype(bool)

@@ -7,6 +7,7 @@ from typing import Any
 from lagesbild.analysis.evaluate import METHODS
 from lagesbild.analysis.features import FeatureSet, describe
 from lagesbild.analysis.risk import RiskModel
+from lagesbild.report.fmt import percent_share
 
 GROUP_LABELS = {"polisregion": "polisregion", "lan": "län", "kommun": "kommungrupp"}
 
@@ -25,13 +26,13 @@ def render(result: dict[str, Any], fs: FeatureSet, model: RiskModel, meta: dict[
     lines += [
         "# Modellkort: riskmodell för utpekade områden",
         "",
-        f"lägesbild {model.version} · datamängd {meta.get('fingerprint', '?')} · etikettgräns {fs.threshold:.0%} "
-        f"· utvärdering med hela {g}er utelämnade",
+        f"lägesbild {model.version} · datamängd {meta.get('fingerprint', '?')} · etikettgräns "
+        f"{percent_share(fs.threshold)} · utvärdering med hela {g}er utelämnade",
         "",
         "## Vad modellen skattar",
         "",
         f"Sannolikheten att ett DeSO ligger i ett av Polisens utpekade områden (utsatt eller särskilt utsatt, "
-        f"lista {meta.get('designation_list_year', '?')}), där etiketten är att minst {fs.threshold:.0%} av "
+        f"lista {meta.get('designation_list_year', '?')}), där etiketten är att minst {percent_share(fs.threshold)} av "
         "DeSO-ytan ligger inom ett sådant område. Poängen beskriver hur mycket ett områdes öppna statistik liknar "
         "de utpekade områdenas. Den är **inte** Polisens bedömning, som är kvalitativ och bygger på lokalpolisens "
         "kunskap om kriminella nätverks påverkan, och den säger ingenting om enskilda människor.",

@@ -428,23 +428,33 @@ def trends_cmd(
                                                           "sen_slope": 1})
 
 
+class DocFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+
+
 @app.command("report")
 def report_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="HTML-fil att skriva.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Fil att skriva (.html eller .pdf).")],
     kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
     lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    whole: Annotated[bool, typer.Option("--all", help="Hela datamängden.")] = False,
+    fmt: Annotated[DocFormat | None, typer.Option("--format", "-f",
+                                                  help="html eller pdf (förval: efter filändelsen).")] = None,
 ) -> None:
-    """Skriv lägesbilden för en kommun eller ett län som en fristående HTML-fil."""
+    """Skriv lägesbilden för en kommun, ett län eller hela datamängden som HTML eller PDF (A4)."""
     from lagesbild.report.lagesbild import write_report
 
-    if bool(kommun) == bool(lan):
-        err.print("Ange antingen --kommun eller --lan.")
+    if sum(map(bool, (kommun, lan, whole))) != 1:
+        err.print("Ange en av --kommun, --lan och --all.")
         raise typer.Exit(2)
+    doc = fmt or (DocFormat.pdf if out.suffix.lower() == ".pdf" else DocFormat.html)
     try:
         repo = _repo()
-        level = "kommun" if kommun else "lan"
-        code = repo.resolve(kommun or lan or "", level)
-        path = write_report(repo, code, level, out)
+        level = "kommun" if kommun else "lan" if lan else "riket"
+        code = repo.resolve(kommun or lan or "", level) if level != "riket" else "00"
+        with err.status("Skriver lägesbilden …"):
+            path = write_report(repo, code, level, out, fmt=doc.value)
     except LagesbildError as exc:
         _fail(exc)
     console.print(f"Rapporten är skriven: {path.resolve()}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lagesbild import __version__
 from lagesbild.analysis.early_warning import EarlyWarning, early_warning, watchlist
+from lagesbild.analysis.focus import Focus, focus_areas
 from lagesbild.analysis.trends import crime_trends, describe_trends
 from lagesbild.analysis.typology import LIMITS, TYPE_LABELS, WEIGHTS
 from lagesbild.files import write_text_atomic
@@ -32,7 +34,8 @@ MOSTLY_SHARE = 0.5
 # direction; rows are flagged when their mean signed deviation is among the highest and at least 1.
 MARK_Z = 1.5
 FLAG_ROWS = 10
-LEVEL_LABELS = {"kommun": "kommun", "lan": "län"}
+LEVEL_LABELS = {"kommun": "kommun", "lan": "län", "riket": "datamängd"}
+MAP_TITLES = {"kommun": "Hela kommunen", "lan": "Hela länet", "riket": "Hela datamängden"}
 
 
 @dataclass
@@ -49,11 +52,15 @@ def _reference_label(info: AreaInfo) -> str:
     return info.name
 
 
-def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
+def build_context(repo: Repository, code: str, level: str,
+                  area_href: Callable[[str], str] = lambda c: f"#deso-{c}") -> dict[str, Any]:
+    """Everything the report shows. ``area_href`` makes the link of a DeSO (a table row in the file,
+    the area's page in the web app)."""
     info = repo.area(code)
     deso = repo.areas("deso", kommun=code if level == "kommun" else None, lan=code if level == "lan" else None,
-                      with_geometry=True)
-    comparators = ([repo.area(info.lan)] if level == "kommun" and info.lan else []) + [repo.area(RIKET)]
+                      with_geometry=True)  # level "riket": every DeSO in the data
+    comparators = (([repo.area(info.lan)] if level == "kommun" and info.lan else [])
+                   + ([repo.area(RIKET)] if level != "riket" else []))
     deso_codes = list(deso["code"])
     inds = list(MAIN_INDICATORS)
     values, periods = repo.latest_values(deso_codes, inds)
@@ -133,7 +140,7 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
     type_classes = Classes("type", "Socioekonomisk områdestyp", "typ 1–5", "2024–2025", [1.5, 2.5, 3.5, 4.5],
                            "lower", 0, labels=[f"{t} {TYPE_LABELS[t].lower()}" for t in (5, 4, 3, 2, 1)])
     maps, risk_map = _maps(deso, values, shares, classes + [risk_classes, type_classes], designations, repo, code,
-                           level, ewt)
+                           level, ewt, area_href)
     crime = _crime(repo, info, comparators)
     warning = _early_warning_section(ew, code, level, risk_map, risk_classes)
     typology = _typology_section(ew.table, ewt, pop)
@@ -149,14 +156,17 @@ def build_context(repo: Repository, code: str, level: str) -> dict[str, Any]:
         mostly_pop_share=percent_share(pop.reindex(mostly.index).sum() / total_pop if total_pop else None, 1),
         n_mostly=len(mostly), ref_labels=ref_labels, key_figures=key_figures, indicators=indicators,
         classes=classes, maps=maps, rows=rows, n_flagged=len(flagged), mark_z=number(MARK_Z, 1),
-        crime=crime, sources=_sources(repo), reference=comparators[-1], warning=warning, typology=typology,
-        map_classes=classes + [risk_classes, type_classes],
+        crime=crime, sources=_sources(repo), reference=comparators[-1] if comparators else info, warning=warning,
+        typology=typology,
+        map_classes=classes + [risk_classes, type_classes], area_link=area_href,
+        focus=_focus(info, comparators, ref_values, periods, crime, des_rows, float(pop.reindex(labelled.index).sum()),
+                     warning, repo),
     )
 
 
 def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classes: list[Classes],
           designations: pd.DataFrame, repo: Repository, code: str, level: str,
-          ewt: pd.DataFrame) -> tuple[list[dict[str, str]], str]:
+          ewt: pd.DataFrame, area_href: Callable[[str], str]) -> tuple[list[dict[str, str]], str]:
     """The indicator maps (whole area, urban inset) and the risk map (urban inset where there is one)."""
     geo = deso.set_index("code")["geometry"]
     des = repo.designations(with_geometry=True)  # all, so outlines across a border still show
@@ -174,9 +184,9 @@ def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classe
             parts.append(f"Inom {shares.at[c, 'designation_names']}: {percent_share(shares.at[c, 'share_any'])}")
         areas.append(MapArea(c, g, {cl.indicator: values.at[c, cl.indicator] for cl in classes}, "\n".join(parts)))
     outlines = [(f"{r.name} ({CATEGORY_LABELS[r.category].lower()})", r.geometry) for r in des.itertuples()]
-    areas = [MapArea(a.code, a.geometry, a.values, a.title, href=f"#deso-{a.code}") for a in areas]
+    areas = [MapArea(a.code, a.geometry, a.values, a.title, href=area_href(a.code)) for a in areas]
     full = choropleth("map-all", areas, classes, outlines, caption="Karta över alla DeSO", labels=False)
-    out = [dict(id="map-all", title=f"Hela {LEVEL_LABELS[level]}en" if level == "kommun" else "Hela länet", svg=full)]
+    out = [dict(id="map-all", title=MAP_TITLES[level], svg=full)]
     risk = [c for c in classes if c.indicator == "risk"]
     urban = [a for a in areas if a.code[4] == "C"]
     risk_svg = choropleth("map-risk", areas, risk, outlines, caption="Karta över risk per DeSO", labels=False)
@@ -184,7 +194,7 @@ def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classe
         # An inset of the urban DeSOs (letter C), where the small areas are otherwise too small to see.
         xs = np.array([a.geometry.bounds for a in urban])
         b = (xs[:, 0].min(), xs[:, 1].min(), xs[:, 2].max(), xs[:, 3].max())
-        if level == "lan":
+        if level != "kommun":
             # In a län, the inset shows the largest kommun's urban DeSOs.
             main = max({a.code[:4] for a in urban}, key=lambda k: sum(1 for a in urban if a.code[:4] == k))
             sel = np.array([a.code[:4] == main for a in urban])
@@ -211,7 +221,7 @@ def _early_warning_section(ew: EarlyWarning, code: str, level: str, risk_map: st
                    top=WATCHLIST_TOP)
     rows = []
     for c, r in wl.iterrows():
-        rows.append(dict(code=c, risk=percent_share(r["risk"]),
+        rows.append(dict(code=c, risk=percent_share(r["risk"]), risk_value=float(r["risk"]),
                          interval=f"{percent_share(r['risk_low'])}–{percent_share(r['risk_high'])}",
                          rank=int(r["rank_in_kommun"]), kommun=r["kommun"],
                          type=_type_text(r["type"]),
@@ -239,6 +249,27 @@ def _typology_section(all_table: pd.DataFrame, ewt: pd.DataFrame, pop: pd.Series
     weights = ", ".join(f"{BY_ID[k].label_sv.lower()} {int(v * 100)} %" for k, v in WEIGHTS.items())
     limits = ", ".join(number(x, 0) for x in LIMITS)
     return dict(rows=rows, weights=weights, limits=limits)
+
+
+def _focus(info: AreaInfo, comparators: list[AreaInfo], ref_values: pd.DataFrame, periods: dict[str, str | None],
+           crime: dict[str, Any], des_rows: list[dict[str, Any]], labelled_pop: float, warning: dict[str, Any],
+           repo: Repository) -> list[Focus]:
+    comp = comparators[0] if comparators else None
+    indicators = {i: (ref_values.at[info.code, i], ref_values.at[comp.code, i], periods[i] or "")
+                  for i in MAIN_INDICATORS} if comp else {}
+    rates = {}
+    if crime.get("available") and comp:
+        for g, (label, _en) in CRIME_GROUPS.items():
+            ind = crime_indicator_id(g, True)
+            obs = repo.observations([info.code, comp.code], [ind], [str(crime["latest"])]).set_index("area")["value"]
+            rates[g] = (label, obs.get(info.code), obs.get(comp.code))
+    trends = crime_trends(repo, info.code) if crime.get("available") else pd.DataFrame(
+        columns=["window", "significant", "sen_slope"])
+    designated = [(d["name"], d["category_label"]) for d in des_rows]
+    watch = [(r["code"], r["risk_value"], r["factors"][0]["text"] if r["factors"] else "")
+             for r in warning["rows"]]
+    return focus_areas(info.name, comp.name if comp else "", indicators, trends, rates, crime.get("latest", 0), designated,
+                       labelled_pop, watch)
 
 
 def _box(b: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]
@@ -315,6 +346,11 @@ def render(context: dict[str, Any]) -> str:
     return _ENV.get_template("report.html.j2").render(**context)
 
 
-def write_report(repo: Repository, code: str, level: str, out: Path) -> Path:
-    """Render and write atomically (a temporary file beside ``out``, then one rename)."""
-    return write_text_atomic(out, render(build_context(repo, code, level)))
+def write_report(repo: Repository, code: str, level: str, out: Path, fmt: str = "html") -> Path:
+    """Render and write atomically: HTML as is, PDF printed by headless Chromium."""
+    html = render(build_context(repo, code, level))
+    if fmt == "pdf":
+        from lagesbild.report.pdf import html_to_pdf
+
+        return html_to_pdf(html, out)
+    return write_text_atomic(out, html)

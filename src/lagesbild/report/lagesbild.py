@@ -268,8 +268,8 @@ def _focus(info: AreaInfo, comparators: list[AreaInfo], ref_values: pd.DataFrame
     designated = [(d["name"], d["category_label"]) for d in des_rows]
     watch = [(r["code"], r["risk_value"], r["factors"][0]["text"] if r["factors"] else "")
              for r in warning["rows"]]
-    return focus_areas(info.name, comp.name if comp else "", indicators, trends, rates, crime.get("latest", 0), designated,
-                       labelled_pop, watch)
+    return focus_areas(info.name, comp.name if comp else "", indicators, trends, rates, crime.get("latest", 0),
+                       designated, labelled_pop, watch)
 
 
 def _box(b: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]

@@ -340,7 +340,7 @@ def watchlist_cmd(
     except LagesbildError as exc:
         _fail(exc)
     where = repo.area(k or lc).name if (k or lc) else "hela datamängden"
-    _risk_output(flat_rows(watchlist(ew, kommun=k, lan=lc, top=top)), fmt, f"Bevakningslista, {where}")
+    _risk_output(flat_rows(watchlist(ew.table, kommun=k, lan=lc, top=top)), fmt, f"Bevakningslista, {where}")
 
 
 class Grouping(StrEnum):
@@ -458,6 +458,34 @@ def report_cmd(
     except LagesbildError as exc:
         _fail(exc)
     console.print(f"Rapporten är skriven: {path.resolve()}")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Adress att lyssna på.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Antal processer.", min=1)] = 1,
+) -> None:
+    """Starta webbappen (sidor på svenska och engelska, JSON-API under /api/v1, OpenAPI på /openapi.json)."""
+    import uvicorn
+
+    try:
+        repo = _repo()
+        with err.status("Läser in data och risk …"):
+            from lagesbild.web.app import create_app
+
+            application = create_app(repo)
+    except LagesbildError as exc:
+        _fail(exc)
+    err.print(f"lägesbild på http://{host}:{port}/ (API: http://{host}:{port}/docs) – avsluta med Ctrl+C")
+    if workers > 1:
+        import os
+
+        os.environ["LAGESBILD_DB"] = resolve_db_url(_state["db"])
+        uvicorn.run("lagesbild.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

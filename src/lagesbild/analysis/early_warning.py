@@ -159,10 +159,10 @@ def _compute(repo: Repository, threshold: float, research_background: bool, boot
     return EarlyWarning(table, model)
 
 
-def watchlist(ew: EarlyWarning, kommun: str | None = None, lan: str | None = None,
+def watchlist(table: pd.DataFrame, kommun: str | None = None, lan: str | None = None,
               top: int | None = 20) -> pd.DataFrame:
-    """Areas not designated today, highest risk first."""
-    t = ew.table[~ew.table["designated"]]
+    """Areas not designated today, highest risk first (``table``: the early-warning table)."""
+    t = table[~table["designated"]]
     if kommun:
         t = t[t["kommun"] == kommun]
     if lan:

@@ -78,9 +78,9 @@ def build_context(repo: Repository, code: str, level: str,
                                      lan=code if level == "lan" else None)
     pop = deso.set_index("code")["population"]
     des_rows = []
+    members = repo.designation_members(LABEL_SHARE)
     for d in designations.itertuples(index=False):
-        in_it = shares[shares["designation_names"].str.split(", ").apply(lambda names, n=d.name: n in names)
-                       & (shares["share_any"] >= LABEL_SHARE)]
+        in_it = shares.reindex(members.get(d.id, []))
         des_rows.append(dict(name=d.name, category=d.category, category_label=CATEGORY_LABELS[d.category],
                              ort=d.ort, since=d.since.isoformat() if d.since else NO_VALUE,
                              kommun=d.kommun, area_km2=number(d.area_km2, 2),
@@ -217,7 +217,7 @@ WATCHLIST_TOP = 10
 
 def _early_warning_section(ew: EarlyWarning, code: str, level: str, risk_map: str,
                            risk_classes: Classes) -> dict[str, Any]:
-    wl = watchlist(ew, kommun=code if level == "kommun" else None, lan=code if level == "lan" else None,
+    wl = watchlist(ew.table, kommun=code if level == "kommun" else None, lan=code if level == "lan" else None,
                    top=WATCHLIST_TOP)
     rows = []
     for c, r in wl.iterrows():

@@ -77,7 +77,7 @@ class Repository:
     def areas(self, level: str, kommun: str | None = None, lan: str | None = None,
               with_geometry: bool = False) -> pd.DataFrame:
         cols = [m.Area.code, m.Area.name, m.Area.parent, m.Area.kommun, m.Area.lan, m.Area.regso,
-                m.Area.population, m.Area.area_km2, m.Area.n_deso]
+                m.Area.population, m.Area.area_km2, m.Area.n_deso, m.Area.complete, m.Area.coverage]
         if with_geometry:
             cols.append(m.Area.geometry)
         stmt = select(*cols).where(m.Area.level == level)
@@ -173,6 +173,17 @@ class Repository:
         for c in ("share_any", "share_utsatt", "share_risk", "share_sarskilt"):
             out[c] = out[c].fillna(0.0)
         out["designation_names"] = names.reindex(out.index).fillna("")
+        return out
+
+    def designation_members(self, threshold: float = 0.25) -> dict[int, list[str]]:
+        """designation id -> the DeSOs that lie at least ``threshold`` inside designated areas and overlap it."""
+        s, o = m.DesoDesignationShare, m.DesignationOverlap
+        stmt = (select(o.designation_id, o.deso).join(s, s.deso == o.deso)
+                .where(s.share_any >= threshold).order_by(o.designation_id, o.deso))
+        out: dict[int, list[str]] = {}
+        with self.engine.connect() as conn:
+            for des_id, deso in conn.execute(stmt):
+                out.setdefault(des_id, []).append(deso)
         return out
 
     def meta(self) -> dict[str, str]:

@@ -87,6 +87,7 @@ class MapArea:
     values: dict[str, float | None]
     title: str
     href: str | None = None
+    selected: bool = False  # drawn with a heavy outline (the area a page is about)
 
 
 class Frame:
@@ -149,7 +150,8 @@ def choropleth(map_id: str, areas: list[MapArea], classes: list[Classes], outlin
         fills = " ".join(f'data-fill-{c.indicator}="{c.fill(a.values.get(c.indicator))}"' for c in classes)
         vals = " ".join(f'data-value-{c.indicator}="{_attr(a.values.get(c.indicator), c.decimals)}"'
                         for c in classes)
-        path = (f'<path class="area" data-code="{a.code}" d="{d}" fill="{first.fill(a.values.get(first.indicator))}" '
+        cls = "area selected" if a.selected else "area"
+        path = (f'<path class="{cls}" data-code="{a.code}" d="{d}" fill="{first.fill(a.values.get(first.indicator))}" '
                 f'{fills} {vals} tabindex="0"><title>{html.escape(a.title)}</title></path>')
         out.append(f'<a href="{html.escape(a.href)}">{path}</a>' if a.href else path)
     out.append("</g>")

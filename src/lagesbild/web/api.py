@@ -118,7 +118,9 @@ def observations(request: Request, area: Annotated[list[str], Query(min_length=1
                  indicator: Annotated[list[str] | None, Query()] = None,
                  period_from: Annotated[str | None, Query(alias="from", pattern=r"^\d{4}(K[1-4])?$")] = None,
                  period_to: Annotated[str | None, Query(alias="to", pattern=r"^\d{4}(K[1-4])?$")] = None,
+                 frequency: Literal["year", "quarter"] | None = None,
                  limit: LIMIT = 1000, offset: OFFSET = 0) -> dict[str, Any]:
+    """``from``/``to`` are inclusive: a year covers its quarters too (``to=2025`` includes 2025K4)."""
     d = data(request)
     codes = [check_area(d, a) for a in area]
     unknown = [i for i in indicator or [] if i not in d.indicators.index]
@@ -126,11 +128,21 @@ def observations(request: Request, area: Annotated[list[str], Query(min_length=1
         raise HTTPException(404, detail=dict(message=f"okänd indikator: {', '.join(unknown)}",
                                              suggestions=sorted(d.indicators.index)[:10]))
     obs = d.repo.observations(codes, indicator or list(d.indicators.index))
+    keys = obs["period"].map(_period_key)
     if period_from:
-        obs = obs[obs["period"] >= period_from]
+        obs = obs[keys >= _period_key(period_from)]
     if period_to:
-        obs = obs[obs["period"] <= period_to]
+        obs = obs[keys.reindex(obs.index) <= _period_key(period_to, end=True)]
+    if frequency:
+        quarterly = obs["period"].str.contains("K")
+        obs = obs[quarterly] if frequency == "quarter" else obs[~quarterly]
     return page(request, obs.to_dict(orient="records"), limit, offset)
+
+
+def _period_key(period: str, end: bool = False) -> tuple[int, int]:
+    """(year, quarter) for ordering; a bare year is quarter 0 as a start and quarter 4 as an end."""
+    year, _, q = period.partition("K")
+    return int(year[:4]), int(q) if q else (4 if end else 0)
 
 
 @router.get("/designations", summary="Polisens utpekade områden")

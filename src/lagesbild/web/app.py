@@ -318,7 +318,8 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
     risk_cls = Classes("risk", "Risk", "%", None, [5.0, 15.0, 30.0, 50.0], "higher", 0,
                        labels=["under 5 %", "5–15 %", "15–30 %", "30–50 %", "50 % och över"])
     areas = [MapArea(c, d.geometry(c), {"risk": float(d.risk.at[c, "risk"]) * 100},
-                     f"DeSO {c}\nRisk: {percent_share(d.risk.at[c, 'risk'])}", href=with_lang(f"/omrade/{c}", lang))
+                     f"DeSO {c}\nRisk: {percent_share(d.risk.at[c, 'risk'])}", href=with_lang(f"/omrade/{c}", lang),
+                     selected=c == code)
              for c in codes if d.geometry(c) is not None]
     view = shapely.union_all([a.geometry for a in areas]).buffer(200)
     outlines = [(f"{x.name} ({CATEGORY_LABELS[x.category].lower()})", x.geometry) for x in d.designations.itertuples()]

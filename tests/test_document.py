@@ -1,0 +1,36 @@
+"""The lägesbild document as PDF: A4, table of contents, Brå's sections, page numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from lagesbild.cli import app
+
+SECTIONS = ["1. Sammanfattning", "2. Brottslighetens omfattning och utveckling", "3. Utsatta och utpekade områden",
+            "4. Tidig varning", "5. Analys och föreslagna fokusområden", "6. Metod, källor och begränsningar"]
+
+
+def test_pdf_document(db_path: Path, tmp_path: Path, artifacts: Path) -> None:
+    out = tmp_path / "lagesbild-0581.pdf"
+    res = CliRunner().invoke(app, ["--db", str(db_path), "report", "--kommun", "0581", "--format", "pdf",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    reader = PdfReader(out)
+    n = len(reader.pages)
+    assert n >= 6
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2, "A4"
+    first = reader.pages[0].extract_text()
+    assert "Innehåll" in first
+    for title in ("Sammanfattning", "Brottslighetens omfattning och utveckling", "Tidig varning",
+                  "Analys och föreslagna fokusområden", "Metod, källor och begränsningar"):
+        assert title in first, title
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    positions = [text.find(s) for s in SECTIONS]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), positions
+    assert f"Sida 1 av {n}" in text and f"Sida {n} av {n}" in text
+    assert "Hageby" in text and "Navestad" in text and "Mann-Kendall" in text
+    (artifacts / "lagesbild-0581.pdf").write_bytes(out.read_bytes())

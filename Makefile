@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := build/lagesbild-norrkoping.html
 
-.PHONY: demo test lint bench embedded-data browser clean
+.PHONY: demo test lint bench embedded-data browser clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,20 @@ test: $(STAMP) browser
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/pytest
 
+## serve: the web app on http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/lagesbild serve
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 
 browser:
 	@bash scripts/ensure-chromium.sh
 
-## bench: time data build and the report (prints numbers, asserts nothing)
+## bench: time data build and the report; load the web app (prints numbers, asserts nothing)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build_report.py
+	$(BIN)/python benchmarks/bench_web.py
 
 ## embedded-data: rebuild src/lagesbild/data/snapshot.zip from ../shared/data
 embedded-data:

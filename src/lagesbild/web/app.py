@@ -3,7 +3,7 @@
 Pages have stable URLs (``/kommun/0581``, ``/omrade/0581C1100`` …) and the same path with ``.csv`` or
 ``.geojson`` downloads what the page shows. Everything works offline: no CDN, inline CSS and SVG, a
 little plain JavaScript. Responses carry an ETag and Last-Modified derived from the data, and a
-matching If-None-Match answers 304.
+matching If-None-Match answers 304; answers are kept in memory and replayed (web.cache).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from lagesbild.report.maps import Classes, MapArea, choropleth
 from lagesbild.store.build import RIKET
 from lagesbild.store.models import CATEGORY_LABELS
 from lagesbild.web import api
+from lagesbild.web.cache import ResponseCache
 from lagesbild.web.data import AREA_INDICATORS, WebData
 from lagesbild.web.i18n import TEXT, t
 
@@ -48,17 +49,7 @@ def create_app(repo: Any) -> FastAPI:
     d: WebData = app.state.data
     last_modified = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
 
-    @app.middleware("http")
-    async def etag(request: Request, call_next: Any) -> Response:
-        tag = f'W/"{d.etag_seed}-{abs(hash((request.url.path, request.url.query))) % 10**12}"'
-        if request.method == "GET" and request.headers.get("if-none-match") == tag:
-            return Response(status_code=304, headers={"ETag": tag, "Last-Modified": last_modified})
-        response = await call_next(request)
-        if request.method == "GET" and response.status_code == 200:
-            response.headers["ETag"] = tag
-            response.headers["Last-Modified"] = last_modified
-            response.headers["Cache-Control"] = "no-cache"
-        return response
+    app.add_middleware(ResponseCache, seed=d.etag_seed, last_modified=last_modified)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

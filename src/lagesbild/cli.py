@@ -428,6 +428,11 @@ def trends_cmd(
                                                           "sen_slope": 1})
 
 
+class Lang(StrEnum):
+    sv = "sv"
+    en = "en"
+
+
 class DocFormat(StrEnum):
     html = "html"
     pdf = "pdf"
@@ -441,6 +446,7 @@ def report_cmd(
     whole: Annotated[bool, typer.Option("--all", help="Hela datamängden.")] = False,
     fmt: Annotated[DocFormat | None, typer.Option("--format", "-f",
                                                   help="html eller pdf (förval: efter filändelsen).")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Språk: sv (svenska) eller en (engelska).")] = Lang.sv,
 ) -> None:
     """Skriv lägesbilden för en kommun, ett län eller hela datamängden som HTML eller PDF (A4)."""
     from lagesbild.report.lagesbild import write_report
@@ -454,7 +460,7 @@ def report_cmd(
         level = "kommun" if kommun else "lan" if lan else "riket"
         code = repo.resolve(kommun or lan or "", level) if level != "riket" else "00"
         with err.status("Skriver lägesbilden …"):
-            path = write_report(repo, code, level, out, fmt=doc.value)
+            path = write_report(repo, code, level, out, fmt=doc.value, lang=lang.value)
     except LagesbildError as exc:
         _fail(exc)
     console.print(f"Rapporten är skriven: {path.resolve()}")

@@ -34,55 +34,80 @@ class EarlyWarning:
     model: RiskModel
 
 
-def _unit(ind: str) -> str:
+PHRASES: dict[str, dict[str, str]] = {
+    "sv": dict(top="bland de högsta {n} %", bottom="bland de lägsta {n} %", above="över mitten",
+               below="under mitten", density="befolkningstätheten, {v}{u}, är {pos} i datamängden",
+               level="{label}, {v}{u}, är {pos} i datamängden", up="ökade", down="minskade", same="var oförändrad",
+               amount=" med {v}{u}", pp=" procentenheter", higher="högre", lower="lägre",
+               rel="{label} är {v}{u} {side} än i kommunen som helhet",
+               lag="grannområdenas {label}, i snitt {v}{u}, är {pos}",
+               lag2="i grannarnas grannområden är {label} i snitt {v}{u}, {pos}",
+               radius="inom {km} km är {label} i snitt {v}{u}, {pos}", density_unit=" inv./km²", kseK=" tkr",
+               density_label="befolkningstäthet"),
+    "en": dict(top="among the highest {n} %", bottom="among the lowest {n} %", above="above the middle",
+               below="below the middle", density="population density, {v}{u}, is {pos} in the dataset",
+               level="{label}, {v}{u}, is {pos} in the dataset", up="rose", down="fell", same="was unchanged",
+               amount=" by {v}{u}", pp=" percentage points", higher="higher", lower="lower",
+               rel="{label} is {v}{u} {side} than in the municipality as a whole",
+               lag="the neighbouring areas' {label}, {v}{u} on average, is {pos}",
+               lag2="in the neighbours' neighbouring areas, {label} averages {v}{u}, {pos}",
+               radius="within {km} km, {label} averages {v}{u}, {pos}", density_unit=" inh./km²", kseK=" kSEK",
+               density_label="population density"),
+}
+
+
+def _unit(ind: str, lang: str = "sv") -> str:
     if ind == "density":
-        return " inv./km²"
+        return PHRASES[lang]["density_unit"]
     unit = BY_ID[ind].unit
     if unit.startswith("%"):
         return " %"
     if unit.startswith("tkr"):
-        return " tkr"
-    return f" {unit}"
+        return PHRASES[lang]["kseK"]
+    return f" {unit}" if lang == "sv" else ""
 
 
-def _position(pct: float) -> str:
-    """'bland de högsta 5 %' / 'bland de lägsta 10 %' / 'nära mitten' from a percentile 0–100."""
+def _position(pct: float, lang: str = "sv") -> str:
+    """'bland de högsta 5 %' / 'bland de lägsta 10 %' / 'över mitten' from a percentile 0–100."""
+    ph = PHRASES[lang]
     if pct >= 50:
         top = max(1, int(np.ceil(100 - pct)))
-        return f"bland de högsta {top} %" if top <= 30 else "över mitten"
+        return ph["top"].format(n=top) if top <= 30 else ph["above"]
     low = max(1, int(np.ceil(pct)))
-    return f"bland de lägsta {low} %" if low <= 30 else "under mitten"
+    return ph["bottom"].format(n=low) if low <= 30 else ph["below"]
 
 
-def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple[str, ...]]) -> str:
-    kind, ind, label = describe(feature)
-    label_l = label[0].lower() + label[1:]
-    if ind == "density" and kind == "level":
-        shown = number(10 ** value, 0)
-        return f"befolkningstätheten, {shown}{_unit(ind)}, är {_position(pct)} i datamängden"
+def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple[str, ...]],
+                lang: str = "sv") -> str:
+    """One reason in plain language (Swedish or English)."""
+    ph = PHRASES[lang]
+    kind, ind, _label = describe(feature)
+    label = ph["density_label"] if ind == "density" else (BY_ID[ind].label_sv if lang == "sv" else BY_ID[ind].label_en)
+    label = label[0].lower() + label[1:]
+    u = _unit(ind, lang)
+    pos = _position(pct, lang)
     if ind == "density":
         value, dec = 10 ** value, 0
     else:
         dec = BY_ID[ind].decimals
+    v = number(abs(value) if kind in ("change", "rel") else value, dec, lang)
     if kind == "level":
-        return f"{label_l}, {number(value, dec)}{_unit(ind)}, är {_position(pct)} i datamängden"
+        return (ph["density"] if ind == "density" else ph["level"]).format(label=label, v=v, u=u, pos=pos)
     if kind == "change":
         p = periods.get(ind, ())
         span = f" {p[-2]}–{p[-1]}" if len(p) >= 2 else ""
-        verb = "ökade" if value > 0 else "minskade" if value < 0 else "var oförändrad"
-        amount = f" med {number(abs(value), dec)}{' procentenheter' if _unit(ind) == ' %' else _unit(ind)}"
-        return f"{label_l} {verb}{amount if value else ''}{span}"
+        verb = ph["up"] if value > 0 else ph["down"] if value < 0 else ph["same"]
+        amount = ph["amount"].format(v=v, u=ph["pp"] if u == " %" else u) if value else ""
+        return f"{label} {verb}{amount}{span}"
     if kind == "rel":
-        side = "högre" if value > 0 else "lägre"
-        unit = " procentenheter" if _unit(ind) == " %" else _unit(ind)
-        return f"{label_l} är {number(abs(value), dec)}{unit} {side} än i kommunen som helhet"
+        side = ph["higher"] if value > 0 else ph["lower"]
+        return ph["rel"].format(label=label, v=v, u=ph["pp"] if u == " %" else u, side=side)
     if kind == "lag2":
-        return (f"i grannarnas grannområden är {label_l} i snitt {number(value, dec)}{_unit(ind)}, "
-                f"{_position(pct)}")
+        return ph["lag2"].format(label=label, v=v, u=u, pos=pos)
     if kind.startswith("r") and kind[1:].isdigit():
-        km = number(int(kind[1:]) / 1000, 1).replace(",0", "")
-        return f"inom {km} km är {label_l} i snitt {number(value, dec)}{_unit(ind)}, {_position(pct)}"
-    return f"grannområdenas {label_l}, i snitt {number(value, dec)}{_unit(ind)}, är {_position(pct)}"
+        km = number(int(kind[1:]) / 1000, 1, lang).replace(",0", "").replace(".0", "")
+        return ph["radius"].format(km=km, label=label, v=v, u=u, pos=pos)
+    return ph["lag"].format(label=label, v=v, u=u, pos=pos)
 
 
 def explain(contrib: pd.DataFrame, X: pd.DataFrame, periods: dict[str, tuple[str, ...]],
@@ -96,7 +121,8 @@ def explain(contrib: pd.DataFrame, X: pd.DataFrame, periods: dict[str, tuple[str
         order = row.abs().sort_values(ascending=False).index[:top]
         out[code] = [dict(feature=f, contribution=float(row[f]), value=float(X.at[code, f]),
                           direction="höjer" if row[f] > 0 else "sänker",
-                          text=factor_text(f, float(X.at[code, f]), float(pct.at[code, f]), periods))
+                          text=factor_text(f, float(X.at[code, f]), float(pct.at[code, f]), periods),
+                          text_en=factor_text(f, float(X.at[code, f]), float(pct.at[code, f]), periods, "en"))
                      for f in order]
     return pd.Series(out)
 

@@ -32,7 +32,7 @@ from sklearn.preprocessing import StandardScaler
 
 from lagesbild import __version__
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 INNER_FOLDS = 5
 
 
@@ -86,6 +86,15 @@ class Blend:
         self.logit.fit(X, y)
         self.lgbm.fit(X, y)
         return self
+
+
+CANDIDATE_NAMES_EN = {
+    "logistisk regression, C=0,1": "logistic regression, C=0.1",
+    "logistisk regression, C=1": "logistic regression, C=1",
+    "gradient boosting (LightGBM), grund": "gradient boosting (LightGBM), shallow",
+    "gradient boosting (LightGBM), djupare": "gradient boosting (LightGBM), deeper",
+    "medel av logistisk regression och gradient boosting": "mean of logistic regression and gradient boosting",
+}
 
 
 def margin(kind: str, est: Any, X: pd.DataFrame) -> np.ndarray:

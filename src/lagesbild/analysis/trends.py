@@ -85,32 +85,49 @@ def crime_trends(repo: Repository, area: str, recent: int = RECENT_YEARS) -> pd.
     return pd.DataFrame(rows)
 
 
-def describe_trends(trends: pd.DataFrame, name: str) -> list[str]:
-    """Swedish sentences on the significant trends, whole series and recent years."""
+WORDS = {
+    "sv": dict(hela="Över hela perioden", senaste="De senaste tio åren", per="per 100 000 och år", up="ökar",
+               down="minskar", none="finns ingen statistiskt säker trend", flat="Ingen säker trend för", in_="i",
+               method="(Mann-Kendall, p < {alpha}; lutning enligt Sen)", and_="och"),
+    "en": dict(hela="Over the whole period", senaste="Over the last ten years", per="per 100,000 a year",
+               up="rising:", down="falling:", none="there is no statistically certain trend",
+               flat="No certain trend for", in_="in", method="(Mann-Kendall, p < {alpha}; Sen's slope)", and_="and"),
+}
+
+
+def describe_trends(trends: pd.DataFrame, name: str, lang: str = "sv") -> list[str]:
+    """Sentences on the significant trends, whole series and recent years (Swedish or English)."""
+    from lagesbild.indicators.registry import CRIME_GROUPS
     from lagesbild.report.fmt import number
 
+    w = WORDS[lang]
     out = []
-    for window, intro in (("hela", "Över hela perioden"), ("senaste", "De senaste tio åren")):
+    for window in ("hela", "senaste"):
         sub = trends[trends["window"] == window]
         if sub.empty:
             continue
         span = f"{int(sub['first'].min())}–{int(sub['last'].max())}"
-        up = [f"{r.label.lower()} ({'+' if r.sen_slope > 0 else ''}{number(r.sen_slope, 0)} per 100 000 och år)"
-              for r in sub.itertuples() if r.significant and r.sen_slope > 0]
-        down = [f"{r.label.lower()} ({number(r.sen_slope, 0)} per 100 000 och år)"
-                for r in sub.itertuples() if r.significant and r.sen_slope < 0]
-        flat = [r.label.lower() for r in sub.itertuples() if not r.significant]
+
+        def lbl(r: object) -> str:
+            sv, en = CRIME_GROUPS[r.group]  # type: ignore[attr-defined]
+            return (en if lang == "en" else sv).lower()
+
+        up = [f"{lbl(r)} (+{number(r.sen_slope, 0)} {w['per']})" for r in sub.itertuples()
+              if r.significant and r.sen_slope > 0]
+        down = [f"{lbl(r)} ({number(r.sen_slope, 0)} {w['per']})" for r in sub.itertuples()
+                if r.significant and r.sen_slope < 0]
+        flat = [lbl(r) for r in sub.itertuples() if not r.significant]
         parts = []
         if up:
-            parts.append("ökar " + _join(up))
+            parts.append(f"{w['up']} {_join(up, w['and_'])}")
         if down:
-            parts.append("minskar " + _join(down))
-        text = f"{intro} ({span}) " + ("; ".join(parts) if parts else "finns ingen statistiskt säker trend")
+            parts.append(f"{w['down']} {_join(down, w['and_'])}")
+        text = f"{w[window]} ({span}) " + ("; ".join(parts) if parts else w["none"])
         if flat and parts:
-            text += f". Ingen säker trend för {_join(flat)}"
-        out.append(text + f" i {name} (Mann-Kendall, p < {number(ALPHA, 2)}; lutning enligt Sen).")
+            text += f". {w['flat']} {_join(flat, w['and_'])}"
+        out.append(f"{text} {w['in_']} {name} {w['method'].format(alpha=number(ALPHA, 2))}.")
     return out
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+def _join(items: list[str], and_: str = "och") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {and_} " + items[-1]

@@ -175,6 +175,24 @@ BY_ID: dict[str, Indicator] = {i.id: i for i in ALL_INDICATORS}
 MAIN_INDICATORS: tuple[str, ...] = ("low_econ", "employment", "unemp", "higher_ed", "income_med")
 
 
+UNITS_EN = {
+    "% av personerna": "% of persons", "% av befolkningen 20–64": "% of population 20–64",
+    "% av arbetskraften": "% of labour force", "% av 25–65 år": "% of 25–65", "tkr per år": "kSEK per year",
+    "% av befolkningen": "% of population", "% av hushållen": "% of households", "% av bostäderna": "% of dwellings",
+    "% per år": "% per year", "personer": "persons", "per 100 000 invånare": "per 100,000 inhabitants",
+}
+
+
+def label(indicator_id: str, lang: str = "sv") -> str:
+    ind = BY_ID[indicator_id]
+    return ind.label_en if lang == "en" else ind.label_sv
+
+
+def unit(indicator_id: str, lang: str = "sv") -> str:
+    u = BY_ID[indicator_id].unit
+    return UNITS_EN.get(u, u) if lang == "en" else u
+
+
 def get(indicator_id: str) -> Indicator:
     try:
         return BY_ID[indicator_id]

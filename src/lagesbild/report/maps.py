@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from lagesbild.report.fmt import NO_VALUE, number
+from lagesbild.report.fmt import NO_VALUE, current_lang, number
 
 MISSING_FILL = "#d9d9d9"
 N_CLASSES = 5
@@ -44,6 +44,7 @@ class Classes:
     decimals: int = 1
     colours: list[str] = field(default_factory=palette)
     labels: list[str] | None = None  # legend text per class (light to dark), instead of value ranges
+    missing_label: str = "uppgift saknas"
 
     @classmethod
     def quantiles(cls, indicator: str, label: str, unit: str, period: str | None, reference: Sequence[float],
@@ -61,22 +62,22 @@ class Classes:
     def legend_items(self) -> list[tuple[str, str]]:
         """(colour, range label) from light to dark, then the missing-value swatch."""
         if self.labels:
-            return [*zip(self.colours, self.labels, strict=True), (MISSING_FILL, "uppgift saknas")]
+            return [*zip(self.colours, self.labels, strict=True), (MISSING_FILL, self.missing_label)]
         edges = [None, *self.breaks, None]
         items = []
         for k in range(N_CLASSES):
             lo, hi = edges[k], edges[k + 1]
             if lo is None:
-                text = f"under {number(hi, self.decimals)}"
+                text = f"{'below' if current_lang() == 'en' else 'under'} {number(hi, self.decimals)}"
             elif hi is None:
-                text = f"{number(lo, self.decimals)} och över"
+                text = f"{number(lo, self.decimals)} {'and above' if current_lang() == 'en' else 'och över'}"
             else:
                 text = f"{number(lo, self.decimals)}–{number(hi, self.decimals)}"
             items.append((self.colours[k] if self.darker_when == "higher" else self.colours[N_CLASSES - 1 - k],
                           text))
         if self.darker_when == "lower":
             items.reverse()
-        items.append((MISSING_FILL, "uppgift saknas"))
+        items.append((MISSING_FILL, self.missing_label))
         return items
 
 

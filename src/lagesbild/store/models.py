@@ -26,6 +26,13 @@ LEVELS = ("deso", "regso", "kommun", "lan", "riket")
 STATUSES = ("ok", "suppressed", "missing")
 CATEGORIES = ("utsatt", "risk", "sarskilt")
 CATEGORY_LABELS = {"utsatt": "Utsatt område", "risk": "Riskområde", "sarskilt": "Särskilt utsatt område"}
+CATEGORY_LABELS_EN = {"utsatt": "Vulnerable area", "risk": "Risk area", "sarskilt": "Especially vulnerable area"}
+
+
+def category_label(category: str | None, lang: str = "sv") -> str:
+    if not category:
+        return ""
+    return (CATEGORY_LABELS_EN if lang == "en" else CATEGORY_LABELS).get(category, category)
 
 
 class Base(DeclarativeBase):

@@ -22,6 +22,7 @@ class AreaInfo:
     code: str
     level: str
     name: str
+    name_en: str | None
     parent: str | None
     kommun: str | None
     lan: str | None

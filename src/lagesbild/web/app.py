@@ -26,15 +26,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from lagesbild import __version__
 from lagesbild.geo import codes as codes_mod
 from lagesbild.geo.geometry import to_wgs84
-from lagesbild.indicators.registry import BY_ID, MAIN_INDICATORS
-from lagesbild.report.fmt import NO_VALUE, number, percent_share
+from lagesbild.i18n import TEXT, t
+from lagesbild.indicators.registry import BY_ID, MAIN_INDICATORS, label, unit
+from lagesbild.report.fmt import NO_VALUE, number, percent_share, use_lang
 from lagesbild.report.maps import Classes, MapArea, choropleth
 from lagesbild.store.build import RIKET
 from lagesbild.store.models import CATEGORY_LABELS
 from lagesbild.web import api
 from lagesbild.web.cache import ResponseCache
 from lagesbild.web.data import AREA_INDICATORS, WebData
-from lagesbild.web.i18n import TEXT, t
 
 ENV = Environment(loader=ChoiceLoader([PackageLoader("lagesbild.web", "templates"),
                                        PackageLoader("lagesbild.report", "templates")]),
@@ -125,9 +125,10 @@ def create_app(repo: Any) -> FastAPI:
     def region_html(code: str, level: str, lang: str) -> str:
         from lagesbild.report.lagesbild import build_context
 
-        ctx = build_context(d.repo, code, level, area_href=lambda c: with_lang(f"/omrade/{c}", lang))
-        return ENV.get_template("region.html.j2").render(**(ctx | chrome(lang, f"/{level}/{code}")),
-                                                          level=level, code=code)
+        ctx = build_context(d.repo, code, level, area_href=lambda c: with_lang(f"/omrade/{c}", lang), lang=lang)
+        with use_lang(lang):
+            return ENV.get_template("region.html.j2").render(**(ctx | chrome(lang, f"/{level}/{code}")),
+                                                              level=level, code=code)
 
     def render(request: Request, template: str, **ctx: Any) -> str:
         lang = lang_of(request)
@@ -297,7 +298,7 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
         series = own[own["indicator"] == ind] if own is not None else own
         trend = ", ".join(f"{p}: {number(x, BY_ID[ind].decimals)}" for p, x in zip(series["period"], series["value"],
                                                                                      strict=True))
-        rows.append(dict(label=BY_ID[ind].label_sv, unit=BY_ID[ind].unit, period=d.periods.get(ind) or NO_VALUE,
+        rows.append(dict(label=label(ind, lang), unit=unit(ind, lang), period=d.periods.get(ind) or NO_VALUE,
                          value=number(v, BY_ID[ind].decimals),
                          refs=[number(x, BY_ID[ind].decimals) for x in ref_vals],
                          percentile=number(pct, 0) if pct is not None else NO_VALUE, trend=trend,
@@ -323,7 +324,8 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
         code=code, rec=rec, kommun_name=d.name(rec["kommun"]), lan_name=d.name(rec["lan"]),
         ref_names=[d.name(x) for x in refs], rows=rows, map_svg=svg, legend=risk_cls.legend_items(),
         risk=percent_share(r["risk"]), risk_low=percent_share(r["risk_low"]), risk_high=percent_share(r["risk_high"]),
-        rank=int(r["rank_in_kommun"]), factors=r["factors"], worsening=r["worsening"],
+        rank=int(r["rank_in_kommun"]), worsening=r["worsening"],
+        factors=[dict(f, text=f["text_en"] if lang == "en" else f["text"]) for f in r["factors"]],
         borders=bool(r["borders_designated"]),
         type=None if pd.isna(type_v) else int(type_v), type_label=None if pd.isna(type_v) else TYPE_LABELS[int(type_v)],
         share=percent_share(rec["designated_share"]), designated_areas=rec["designated_areas"],

@@ -104,6 +104,15 @@ TEXT: dict[str, dict[str, str]] = {
         "level.kommun": "kommun", "level.lan": "län", "level.riket": "datamängd",
         "map.kommun": "Hela kommunen", "map.lan": "Hela länet", "map.riket": "Hela datamängden",
         "map.urban": "Tätorten närmare (DeSO av typ C)", "missing": "uppgift saknas", "page": "Sida", "of": "av",
+        "a.in": "i {name}, RegSO {regso}", "a.pop": "invånare · {km2} km²", "a.type": "Områdestyp: {label}",
+        "a.risk": "risk (80 %-intervall {low}–{high}), nr {rank} i kommunen", "a.des": "Utpekat område: {names}",
+        "a.none": "inget", "a.risk.text": "Risken är modellens skattning av hur mycket områdets öppna statistik liknar "
+        "de av Polisen utpekade områdenas – inte Polisens bedömning och inget om enskilda.",
+        "a.borders": "Området gränsar till ett utpekat område (visas som sammanhang, används inte i modellen).",
+        "a.worse": "Försämrat sedan förra perioden:", "a.pct": "Percentil = andel DeSO i datamängden med lägre värde. "
+        "– = uppgift saknas.", "sweden": "Sverige", "des.lead": "{n} områden. Ett DeSO räknas till ett område när minst "
+        "25 % av DeSO-ytan ligger inom det (beräknat i SWEREF 99 TM). Invånare = summan i dessa DeSO. Källa: "
+        "Polismyndigheten.", "des.region": "Polisregion", "des.kommun": "Kommun", "des.nodeso": "inga DeSO i datamängden",
     },
     "en": {
         "app": "lägesbild", "tagline": "Situation picture of crime and neighbourhood vulnerability",
@@ -198,6 +207,15 @@ TEXT: dict[str, dict[str, str]] = {
         "level.kommun": "municipality", "level.lan": "county", "level.riket": "dataset",
         "map.kommun": "The whole municipality", "map.lan": "The whole county", "map.riket": "The whole dataset",
         "map.urban": "The town closer (DeSO of type C)", "missing": "missing", "page": "Page", "of": "of",
+        "a.in": "in {name}, RegSO {regso}", "a.pop": "inhabitants · {km2} km²", "a.type": "Area type: {label}",
+        "a.risk": "risk (80 % interval {low}–{high}), no. {rank} in the municipality", "a.des": "Designated area: {names}",
+        "a.none": "none", "a.risk.text": "The risk is the model's estimate of how much the area's open statistics "
+        "resemble those of the areas designated by the Police – not the Police's assessment and nothing about individuals.",
+        "a.borders": "The area borders a designated area (shown as context, not used by the model).",
+        "a.worse": "Worse since the last period:", "a.pct": "Percentile = share of DeSO in the dataset with a lower value. "
+        "– = missing.", "sweden": "Sweden", "des.lead": "{n} areas. A DeSO counts towards an area when at least 25 % of "
+        "it lies inside (computed in SWEREF 99 TM). Inhabitants = the sum over these DeSO. Source: Swedish Police.",
+        "des.region": "Police region", "des.kommun": "Municipality", "des.nodeso": "no DeSO in the dataset",
     },
 }
 

@@ -31,7 +31,7 @@ from lagesbild.indicators.registry import BY_ID, MAIN_INDICATORS, label, unit
 from lagesbild.report.fmt import NO_VALUE, number, percent_share, use_lang
 from lagesbild.report.maps import Classes, MapArea, choropleth
 from lagesbild.store.build import RIKET
-from lagesbild.store.models import CATEGORY_LABELS
+from lagesbild.store.models import category_label
 from lagesbild.web import api
 from lagesbild.web.cache import ResponseCache
 from lagesbild.web.data import AREA_INDICATORS, WebData
@@ -100,7 +100,7 @@ def create_app(repo: Any) -> FastAPI:
     @app.get("/omraden", include_in_schema=False)
     @app.get("/omraden.{ext}", include_in_schema=False)
     def designations_page(request: Request, ext: str | None = None) -> Response:
-        rows = designation_rows(d)
+        rows = designation_rows(d, lang_of(request))
         if ext:
             if ext not in ("csv", "geojson"):
                 raise HTTPException(404, detail={"message": f"okänt format '{ext}'"})
@@ -203,7 +203,7 @@ def find(d: WebData, q: str) -> tuple[str | None, list[tuple[str, str]]]:
                 hits.append((prefix + c, f"{name} ({c})"))
     for r in d.designations.itertuples():
         if folded in codes_mod.fold(r.name):
-            hits.append((f"/omraden#omrade-{r.id}", f"{r.name} – {CATEGORY_LABELS[r.category].lower()}, {r.ort}"))
+            hits.append((f"/omraden#omrade-{r.id}", f"{r.name} – {category_label(r.category).lower()}, {r.ort}"))
     for c in d.deso_codes:
         if c.startswith(code) and len(hits) < 50:
             hits.append((f"/omrade/{c}", c))
@@ -243,12 +243,13 @@ def download(frame: pd.DataFrame, ext: str, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.geojson"'})
 
 
-def designation_rows(d: WebData) -> list[dict[str, Any]]:
+def designation_rows(d: WebData, lang: str = "sv") -> list[dict[str, Any]]:
     rows = []
     for r in d.designations.itertuples():
         inside = d.members.get(r.id, [])
         pop = d.areas["population"].reindex(inside).sum()
-        rows.append(dict(id=int(r.id), name=r.name, category=r.category, category_label=CATEGORY_LABELS[r.category],
+        rows.append(dict(id=int(r.id), name=r.name, category=r.category,
+                         category_label=category_label(r.category, lang),
                          since=str(r.since)[:10] if r.since is not None and pd.notna(r.since) else NO_VALUE,
                          ort=r.ort, kommun=r.kommun, kommun_name=d.name(r.kommun) if isinstance(r.kommun, str) else "",
                          police_region=r.police_region, area_km2=round(float(r.area_km2), 3),
@@ -268,7 +269,8 @@ def start_context(d: WebData, lang: str) -> dict[str, Any]:
             f"{cl.label}: {number(values.at[c, cl.indicator], cl.decimals)} {cl.unit}" for cl in classes)
         areas.append(MapArea(c, row["geometry"], {cl.indicator: values.at[c, cl.indicator] for cl in classes}, title,
                              href=with_lang(f"/kommun/{c}", lang)))
-    outlines = [(f"{r.name} ({CATEGORY_LABELS[r.category].lower()})", r.geometry) for r in d.designations.itertuples()]
+    outlines = [(f"{r.name} ({category_label(r.category, lang).lower()})", r.geometry)
+                for r in d.designations.itertuples()]
     svg = choropleth("map-start", areas, classes, outlines, caption="Kommunerna i datamängden", labels=False,
                      width=620)
     lan_rows = []
@@ -314,7 +316,8 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
                      selected=c == code)
              for c in codes if d.geometry(c) is not None]
     view = shapely.union_all([a.geometry for a in areas]).buffer(200)
-    outlines = [(f"{x.name} ({CATEGORY_LABELS[x.category].lower()})", x.geometry) for x in d.designations.itertuples()]
+    outlines = [(f"{x.name} ({category_label(x.category, lang).lower()})", x.geometry)
+                for x in d.designations.itertuples()]
     svg = choropleth("map-area", areas, [risk_cls], outlines, bounds=view.bounds,
                      caption=f"DeSO {code} och dess grannar, färgade efter risk", width=460)
     type_v = r["type"]
@@ -329,7 +332,7 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
         borders=bool(r["borders_designated"]),
         type=None if pd.isna(type_v) else int(type_v), type_label=None if pd.isna(type_v) else TYPE_LABELS[int(type_v)],
         share=percent_share(rec["designated_share"]), designated_areas=rec["designated_areas"],
-        category=CATEGORY_LABELS.get(rec["designated_category"] or "", ""),
+        category=category_label(rec["designated_category"], lang),
         neighbours=[dict(code=c, risk=percent_share(d.risk.at[c, "risk"]),
                          type=None if pd.isna(d.risk.at[c, "type"]) else int(d.risk.at[c, "type"]),
                          designated=bool(d.risk.at[c, "designated"])) for c in neigh],

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lagesbild.analysis.features import LABEL_THRESHOLD, FeatureSet, build_features, describe
-from lagesbild.analysis.risk import RiskModel, cache_dir, fingerprint, load_or_fit
+from lagesbild.analysis.risk import cache_dir, fingerprint, load_or_fit
 from lagesbild.analysis.typology import TYPE_LABELS, area_typology
 from lagesbild.indicators.registry import BY_ID
 from lagesbild.report.fmt import number
@@ -28,10 +28,21 @@ TOP_FACTORS = 3
 BOOTSTRAP = 20
 
 
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the report says about the fitted model (the model itself stays in its own cache file)."""
+
+    name: str
+    threshold: float
+    research_background: bool
+    cv_scores: dict[str, float]
+    fingerprint: str
+
+
 @dataclass
 class EarlyWarning:
     table: pd.DataFrame  # one row per DeSO
-    model: RiskModel
+    model: ModelInfo
 
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -182,7 +193,8 @@ def _compute(repo: Repository, threshold: float, research_background: bool, boot
     table["factors"] = explain(contrib, fs.X, fs.periods)
     table["worsening"] = worsening(fs)
     table.index.name = "code"
-    return EarlyWarning(table, model)
+    return EarlyWarning(table, ModelInfo(model.candidate.name, model.threshold, model.research_background,
+                                         dict(model.cv_scores), model.fingerprint))
 
 
 def watchlist(table: pd.DataFrame, kommun: str | None = None, lan: str | None = None,

@@ -9,13 +9,15 @@ Country of birth or background ("foreign") is not a feature unless ``research_ba
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from libpysal.weights import W
 
-from lagesbild.geo.neighbours import borders, contiguity, radius_mean, spatial_lag
 from lagesbild.indicators.registry import BY_ID
+
+if TYPE_CHECKING:
+    from libpysal.weights import W
 from lagesbild.store.queries import Repository
 
 LEVEL_FEATURES = ("low_econ", "employment", "unemp", "higher_ed", "income_med", "income", "capital_inc",
@@ -36,7 +38,7 @@ class FeatureSet:
     lan: pd.Series
     police_region: pd.Series
     borders_designated: pd.Series
-    neighbours: W
+    neighbours: W  # libpysal weights
     periods: dict[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> periods used
     threshold: float = LABEL_THRESHOLD
     research_background: bool = False
@@ -59,6 +61,8 @@ def _series_by_period(repo: Repository, codes: list[str], ind: str) -> pd.DataFr
 
 def build_features(repo: Repository, threshold: float = LABEL_THRESHOLD,
                    research_background: bool = False) -> FeatureSet:
+    from lagesbild.geo.neighbours import borders, contiguity, radius_mean, spatial_lag
+
     areas = repo.areas("deso", with_geometry=True).set_index("code")
     codes = list(areas.index)
     levels = LEVEL_FEATURES + (RESEARCH_FEATURES if research_background else ())

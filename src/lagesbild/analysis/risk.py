@@ -23,14 +23,11 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
-from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from lagesbild import __version__
+
+# scikit-learn and LightGBM are imported where they are used: reading cached results (the report,
+# the web app) then costs no second of imports.
 
 MODEL_VERSION = 2
 INNER_FOLDS = 5
@@ -47,6 +44,11 @@ class Candidate:
         if self.kind == "blend":
             return Blend(Candidate("", "logit", p["logit"]).build(), Candidate("", "lgbm", p["lgbm"]).build())
         if self.kind == "logit":
+            from sklearn.impute import SimpleImputer
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import Pipeline
+            from sklearn.preprocessing import StandardScaler
+
             return Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler()),
                              ("model", LogisticRegression(C=p["C"], max_iter=5000))])
         import lightgbm as lgb
@@ -133,6 +135,8 @@ def _fit(c: Candidate, X: pd.DataFrame, y: pd.Series) -> Any:
 def oof_margins(c: Candidate, X: pd.DataFrame, y: pd.Series, groups: pd.Series,
                 n_splits: int = INNER_FOLDS) -> np.ndarray:
     """Out-of-fold raw scores with whole groups (kommuner) held out."""
+    from sklearn.model_selection import GroupKFold
+
     out = np.full(len(X), np.nan)
     n_splits = min(n_splits, groups.nunique())
     for train, test in GroupKFold(n_splits=n_splits).split(X, y, groups):
@@ -147,6 +151,8 @@ class Platt:
     """Platt scaling: a one-feature logistic regression from raw score to probability."""
 
     def __init__(self) -> None:
+        from sklearn.linear_model import LogisticRegression
+
         self.model = LogisticRegression(C=1e6, max_iter=1000)
 
     def fit(self, score: np.ndarray, y: np.ndarray) -> Platt:
@@ -194,6 +200,8 @@ def select_and_fit(X: pd.DataFrame, y: pd.Series, groups: pd.Series,
                    candidates: tuple[Candidate, ...] = CANDIDATES, bootstrap: int = 0,
                    seed: int = 0) -> RiskModel:
     """Choose the candidate with the best grouped-CV average precision, fit it on all rows, calibrate."""
+    from sklearn.metrics import average_precision_score
+
     scores: dict[str, float] = {}
     oofs: dict[str, np.ndarray] = {}
     for c in candidates:

@@ -270,8 +270,7 @@ def _early_warning_section(ew: EarlyWarning, code: str, level: str, risk_map: st
                          worsening=r["worsening"]))
     model = ew.model
     return dict(rows=rows, risk_map=risk_map, legend=risk_classes.legend_items(),
-                model_name=CANDIDATE_NAMES_EN.get(model.candidate.name, model.candidate.name) if lang == "en"
-                else model.candidate.name,
+                model_name=CANDIDATE_NAMES_EN.get(model.name, model.name) if lang == "en" else model.name,
                 threshold=percent_share(model.threshold), n_watch=len(rows),
                 research=model.research_background)
 

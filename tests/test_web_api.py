@@ -103,6 +103,10 @@ def test_pages_and_downloads(client) -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), url
         assert "http://" not in r.text.replace('xmlns="http://www.w3.org/2000/svg"', ""), url
     assert "Sweden in the dataset" in client.get("/?lang=en").text
+    english = client.get("/omrade/0581C1100?lang=en").text
+    assert "Risk and reasons" in english and "↑ raises" in english and "Risk och skäl" not in english
+    assert "What the score is" in client.get("/metod?lang=en").text
+    assert "2. Crime: extent and development" in client.get("/kommun/0581?lang=en").text
     page = client.get("/kommun/0581").text
     assert page.count('href="/omrade/0581') >= 79
     r = client.get("/kommun/0518")

@@ -113,6 +113,13 @@ TEXT: dict[str, dict[str, str]] = {
         "– = uppgift saknas.", "sweden": "Sverige", "des.lead": "{n} områden. Ett DeSO räknas till ett område när minst "
         "25 % av DeSO-ytan ligger inom det (beräknat i SWEREF 99 TM). Invånare = summan i dessa DeSO. Källa: "
         "Polismyndigheten.", "des.region": "Polisregion", "des.kommun": "Kommun", "des.nodeso": "inga DeSO i datamängden",
+        "me.sources": "Källor", "me.ind": "Indikatorer", "me.unit": "Enhet", "me.latest": "Senaste period",
+        "me.worse": "Sämre när", "me.def": "Definition", "higher": "högre", "lower": "lägre",
+        "me.typ": "Områdestyper", "me.typ.text": "Percentilrangordning mot alla områden på samma nivå i datamängden "
+        "för {weights}, orienterade så att 100 är bäst; viktat medelvärde; klassgränser {limits} ger typ 1–5.",
+        "me.risk": "Riskpoängen: vad den är och inte är", "me.model": "Vald modell: {name} (genomsnittlig precision i "
+        "korsvalidering med hela kommuner utelämnade: {scores}). Fullständig utvärdering mot baslinjer med hela "
+        "polisregioner utelämnade: lagesbild evaluate och modellkortet (MODEL_CARD.md).",
     },
     "en": {
         "app": "lägesbild", "tagline": "Situation picture of crime and neighbourhood vulnerability",
@@ -216,6 +223,13 @@ TEXT: dict[str, dict[str, str]] = {
         "– = missing.", "sweden": "Sweden", "des.lead": "{n} areas. A DeSO counts towards an area when at least 25 % of "
         "it lies inside (computed in SWEREF 99 TM). Inhabitants = the sum over these DeSO. Source: Swedish Police.",
         "des.region": "Police region", "des.kommun": "Municipality", "des.nodeso": "no DeSO in the dataset",
+        "me.sources": "Sources", "me.ind": "Indicators", "me.unit": "Unit", "me.latest": "Latest period",
+        "me.worse": "Worse when", "me.def": "Definition (Swedish)", "higher": "higher", "lower": "lower",
+        "me.typ": "Area types", "me.typ.text": "Percentile ranks against all areas of the same level in the dataset "
+        "for {weights}, oriented so that 100 is best; weighted mean; class limits {limits} give types 1–5.",
+        "me.risk": "The risk score: what it is and is not", "me.model": "Chosen model: {name} (average precision in "
+        "cross-validation with whole municipalities held out: {scores}). Full evaluation against baselines with whole "
+        "police regions held out: lagesbild evaluate and the model card (MODEL_CARD.md).",
     },
 }
 

@@ -111,7 +111,7 @@ def create_app(repo: Any) -> FastAPI:
 
     @app.get("/metod", response_class=HTMLResponse, include_in_schema=False)
     def method(request: Request) -> HTMLResponse:
-        return HTMLResponse(render(request, "method.html.j2", **method_context(d)))
+        return HTMLResponse(render(request, "method.html.j2", **method_context(d, lang_of(request))))
 
     def region_page(request: Request, code: str, level: str) -> Response:
         code, ext = split_ext(code)
@@ -340,12 +340,17 @@ def area_context(d: WebData, code: str, lang: str) -> dict[str, Any]:
     )
 
 
-def method_context(d: WebData) -> dict[str, Any]:
-    from lagesbild.analysis.features import RADII_M
+def method_context(d: WebData, lang: str) -> dict[str, Any]:
     from lagesbild.analysis.typology import LIMITS, WEIGHTS
 
     src = d.repo.sources().reset_index().to_dict(orient="records")
-    inds = [dict(id=i, label=row["label_sv"], unit=row["unit"], worse=row["worse"], source=row["source"],
+    inds = [dict(id=i, label=label(i, lang), unit=unit(i, lang), worse=row["worse"], source=row["source"],
                  definition=row["definition"], period=d.periods.get(i) or NO_VALUE)
             for i, row in d.indicators.iterrows() if row["group"] != "brott"]
-    return dict(sources=src, indicators=inds, weights=WEIGHTS, limits=LIMITS, radii=RADII_M, model=d.model)
+    with use_lang(lang):
+        weights = ", ".join(f"{label(k, lang).lower()} ({number(v * 100, 0)} %)" for k, v in WEIGHTS.items())
+        limits = ", ".join(number(x, 0) for x in LIMITS)
+        scores = "; ".join(f"{n} {number(s, 3)}" for n, s in d.model.cv_scores.items())
+        threshold = percent_share(d.model.threshold)
+    return dict(sources=src, indicators=inds, weights=weights, limits=limits, model=d.model, scores=scores,
+                threshold=threshold)

@@ -120,6 +120,9 @@ def test_pages_and_downloads(client) -> None:
         feat["geometry"]["coordinates"][0][0][0][:2]
     assert 16 < lon < 16.3 and 58.5 < lat < 58.7, "GeoJSON is WGS84 [lon, lat]"
     assert json.loads(client.get("/omraden.geojson").text)["features"].__len__() == 65
+    kommuner = client.get("/kommuner.csv").text.splitlines()
+    assert len(kommuner) == 33 and kommuner[0].startswith("code,name,lan,population")
+    assert len(json.loads(client.get("/kommuner.geojson").text)["features"]) == 32
     assert client.get("/sok", params={"q": "Hageby"}, follow_redirects=False).headers["location"].startswith("/omraden")
     assert client.get("/sok", params={"q": "0581C1100"}, follow_redirects=False).headers["location"] == \
         "/omrade/0581C1100"

@@ -74,6 +74,16 @@ def create_app(repo: Any) -> FastAPI:
     def start(request: Request) -> HTMLResponse:
         return HTMLResponse(start_html(lang_of(request)))
 
+    @app.get("/kommuner.{ext}", include_in_schema=False)
+    def kommuner_download(ext: str) -> Response:
+        """What the start page shows: every kommun in the data with its key indicators."""
+        if ext not in ("csv", "geojson"):
+            raise HTTPException(404, detail={"message": f"okänt format '{ext}'"})
+        k = d.with_data("kommun")
+        frame = k[["name", "lan", "population", "n_deso"]].join(d.ref_values.reindex(k.index)[list(MAIN_INDICATORS)])
+        frame = frame.assign(designated_areas=[int((d.designations["kommun"] == c).sum()) for c in k.index])
+        return download(frame.reset_index().assign(geometry=list(k["geometry"])), ext, "kommuner")
+
     @app.get("/sok", include_in_schema=False)
     def search(request: Request, q: str = "") -> Response:
         target, hits = find(d, q)

@@ -9,16 +9,15 @@ to show.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 
+from lagesbild.analysis import cache
 from lagesbild.analysis.features import LABEL_THRESHOLD, FeatureSet, build_features, describe
-from lagesbild.analysis.risk import cache_dir, fingerprint, load_or_fit
+from lagesbild.analysis.risk import fingerprint, load_or_fit
 from lagesbild.analysis.typology import TYPE_LABELS, area_typology
 from lagesbild.indicators.registry import BY_ID
 from lagesbild.report.fmt import number
@@ -156,20 +155,13 @@ def early_warning(repo: Repository, threshold: float = LABEL_THRESHOLD, research
                   bootstrap: int = BOOTSTRAP, use_cache: bool = True) -> EarlyWarning:
     """Risk, reasons and context for every DeSO; cached with the model until the data or settings change."""
     data_fp = repo.meta().get("fingerprint", "")
-    path = cache_dir() / f"early-warning-{fingerprint(data_fp, threshold, research_background, bootstrap)}.joblib"
-    if use_cache and path.exists():
-        try:
-            cached = joblib.load(path)
-            if isinstance(cached, EarlyWarning):
-                return cached
-        except Exception:  # noqa: BLE001 - a broken cache file is recomputed, never trusted
-            pass
+    path = cache.cache_dir() / f"early-warning-{fingerprint(data_fp, threshold, research_background, bootstrap)}.joblib"
+    cached = cache.load(path, EarlyWarning) if use_cache else None
+    if cached is not None:
+        return cached
     result = _compute(repo, threshold, research_background, bootstrap, use_cache, data_fp)
     if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(result, tmp)
-        os.replace(tmp, path)
+        cache.save(path, result)
     return result
 
 

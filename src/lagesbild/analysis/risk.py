@@ -14,17 +14,16 @@ top of it.
 from __future__ import annotations
 
 import hashlib
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 
 from lagesbild import __version__
+from lagesbild.analysis import cache
 
 # scikit-learn and LightGBM are imported where they are used: reading cached results (the report,
 # the web app) then costs no second of imports.
@@ -225,11 +224,6 @@ def select_and_fit(X: pd.DataFrame, y: pd.Series, groups: pd.Series,
 
 # -- cache ---------------------------------------------------------------------------------------
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lagesbild" / "models"
-
-
 def fingerprint(data_fingerprint: str, threshold: float, research: bool, bootstrap: int) -> str:
     key = f"{data_fingerprint}|{threshold}|{research}|{bootstrap}|{__version__}|{MODEL_VERSION}|" + "|".join(
         f"{c.name}:{c.params}" for c in CANDIDATES)
@@ -240,21 +234,14 @@ def load_or_fit(features: Any, data_fingerprint: str, bootstrap: int = 20, use_c
                 directory: Path | None = None) -> RiskModel:
     """The fitted model for these data and settings, from the cache when the data have not changed."""
     fp = fingerprint(data_fingerprint, features.threshold, features.research_background, bootstrap)
-    path = (directory or cache_dir()) / f"risk-{fp}.joblib"
-    if use_cache and path.exists():
-        try:
-            model = joblib.load(path)
-            if isinstance(model, RiskModel) and model.fingerprint == fp:
-                return model
-        except Exception:  # noqa: BLE001 - a stale or broken cache file is refitted, never trusted
-            pass
+    path = (directory or cache.cache_dir()) / f"risk-{fp}.joblib"
+    cached = cache.load(path, RiskModel) if use_cache else None
+    if cached is not None and cached.fingerprint == fp:
+        return cached
     model = select_and_fit(features.X, features.y, features.kommun, bootstrap=bootstrap)
     model.fingerprint = fp
     model.threshold = features.threshold
     model.research_background = features.research_background
     if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(model, tmp)
-        os.replace(tmp, path)
+        cache.save(path, model)
     return model

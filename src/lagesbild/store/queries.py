@@ -97,11 +97,6 @@ class Repository:
         with self.engine.connect() as conn:
             return dict(conn.execute(stmt).all())
 
-    def geometry(self, code: str):  # type: ignore[no-untyped-def]
-        with self.engine.connect() as conn:
-            wkb = conn.execute(select(m.Area.geometry).where(m.Area.code == code)).scalar()
-        return from_wkb(wkb) if wkb is not None else None
-
     # -- indicators and observations ----------------------------------------------------------------
     def indicators(self) -> pd.DataFrame:
         return self._frame(select(m.Indicator)).set_index("id")
@@ -136,12 +131,6 @@ class Repository:
         wide = keep.pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
         wide = wide.reindex(index=areas, columns=indicators)
         return wide, periods
-
-    def n_behind(self, area: str, indicator: str, period: str) -> int | None:
-        o = m.Observation
-        stmt = select(o.n).where(o.area == area, o.indicator == indicator, o.period == period)
-        with self.engine.connect() as conn:
-            return conn.execute(stmt).scalar()
 
     # -- designations ------------------------------------------------------------------------------
     def designations(self, kommun: str | None = None, lan: str | None = None,

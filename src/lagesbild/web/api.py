@@ -64,6 +64,14 @@ def check_area(d: WebData, code: str, level: str | None = None) -> str:
     return normal
 
 
+def filter_areas(areas: pd.DataFrame, **equal: str | None) -> pd.DataFrame:
+    """The rows whose columns equal every given (not None) value."""
+    for column, value in equal.items():
+        if value:
+            areas = areas[areas[column] == value]
+    return areas
+
+
 def check_filters(d: WebData, kommun: str | None, lan: str | None) -> None:
     if kommun and kommun not in d.candidates["kommun"]:
         raise not_found("kommunen", kommun, d.candidates["kommun"])
@@ -77,15 +85,7 @@ def areas(request: Request, level: Level | None = None,
           kommun: KOMMUN = None, lan: LAN = None, limit: LIMIT = 100, offset: OFFSET = 0) -> dict[str, Any]:
     d = data(request)
     check_filters(d, kommun, lan)
-    a = d.areas
-    if level:
-        a = a[a["level"] == level]
-    if parent:
-        a = a[a["parent"] == parent]
-    if kommun:
-        a = a[a["kommun"] == kommun]
-    if lan:
-        a = a[a["lan"] == lan]
+    a = filter_areas(d.areas, level=level, parent=parent, kommun=kommun, lan=lan)
     return page(request, [d.area_record(c) for c in a.index], limit, offset)
 
 
@@ -190,11 +190,6 @@ def typology(request: Request, level: Literal["deso", "regso"] = "deso", kommun:
     d = data(request)
     check_filters(d, kommun, lan)
     t = d.typology_deso if level == "deso" else d.typology_regso
-    a = d.areas[d.areas["level"] == level]
-    if kommun:
-        a = a[a["kommun"] == kommun]
-    if lan:
-        a = a[a["lan"] == lan]
-    t = t.reindex(a.index)
+    t = t.reindex(filter_areas(d.areas, level=level, kommun=kommun, lan=lan).index)
     items = [dict(code=c, index=r["index"], type=r["type"], type_label=r["type_label"]) for c, r in t.iterrows()]
     return page(request, items, limit, offset)

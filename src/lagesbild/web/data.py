@@ -62,9 +62,6 @@ class WebData:
         self.police_regions = repo.police_regions()
 
     # -- lookups ------------------------------------------------------------------------------------
-    def level(self, code: str) -> str | None:
-        return self.areas.at[code, "level"] if code in self.areas.index else None
-
     def name(self, code: str) -> str:
         return str(self.areas.at[code, "name"]) if code in self.areas.index else code
 

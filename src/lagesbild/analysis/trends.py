@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from lagesbild.analysis import cache
 from lagesbild.errors import LagesbildError
 from lagesbild.indicators.registry import CRIME_GROUPS, crime_indicator_id
 from lagesbild.store.queries import Repository
@@ -52,6 +52,9 @@ def mann_kendall(periods: list[int], values: list[float], alpha: float = ALPHA) 
     x, y = x[ok], y[ok]
     if len(y) < MIN_PERIODS:
         raise LagesbildError(f"en trend kräver minst {MIN_PERIODS} perioder med värden (har {len(y)})")
+    # Imported here: scipy.stats takes about 0.8 s to import, and the results are cached (crime_trends).
+    from scipy import stats
+
     tau, p = stats.kendalltau(x, y)
     slope, intercept, *_ = stats.theilslopes(y, x)
     tau = 0.0 if np.isnan(tau) else float(tau)
@@ -60,8 +63,24 @@ def mann_kendall(periods: list[int], values: list[float], alpha: float = ALPHA) 
                  p < alpha)
 
 
+TRENDS_VERSION = 1
+
+
 def crime_trends(repo: Repository, area: str, recent: int = RECENT_YEARS) -> pd.DataFrame:
-    """Per offence group: the trend of the rate per 100 000 over the whole series and the last ``recent`` years."""
+    """Per offence group: the trend of the rate per 100 000 over the whole series and the last ``recent`` years.
+
+    Cached per area until the data change (the series only change with `data build`)."""
+    key = f"{repo.meta().get('fingerprint', '')}-{area}-{recent}-{TRENDS_VERSION}"
+    path = cache.cache_dir() / f"trends-{key}.joblib"
+    cached = cache.load(path, pd.DataFrame)
+    if cached is not None:
+        return cached
+    result = _crime_trends(repo, area, recent)
+    cache.save(path, result)
+    return result
+
+
+def _crime_trends(repo: Repository, area: str, recent: int) -> pd.DataFrame:
     ids = [crime_indicator_id(g, True) for g in CRIME_GROUPS]
     obs = repo.observations([area], ids)
     obs = obs[obs["period"].str.fullmatch(r"\d{4}") & obs["value"].notna()]

@@ -93,12 +93,15 @@ def test_browse_sweden_to_deso(server, driver, repo, artifacts) -> None:
     click_area(driver, "map-start", "0581")
     WebDriverWait(driver, 30).until(ec.url_contains("/kommun/0581"))
     assert len(shapes(driver, "map-all")) == 79
-    # The indicator selector recolours the map.
-    before = driver.find_element(By.CSS_SELECTOR, 'svg#map-all path.area[data-code="0581C1100"]').get_attribute("fill")
+    # The indicator selector recolours every area with its risk colour, and the legend follows.
+    fills = "return Array.from(document.querySelectorAll('svg#map-all path.area')).map(p => p.getAttribute('fill'))"
+    before = driver.execute_script(fills)
     driver.find_element(By.CSS_SELECTOR, 'input[name="indicator"][value="risk"]').click()
-    after = driver.find_element(By.CSS_SELECTOR, 'svg#map-all path.area[data-code="0581C1100"]').get_attribute("fill")
-    assert after == driver.find_element(By.CSS_SELECTOR, 'svg#map-all path.area[data-code="0581C1100"]'
-                                        ).get_attribute("data-fill-risk") and (before != after or before)
+    after = driver.execute_script(fills)
+    wanted = driver.execute_script("return Array.from(document.querySelectorAll('svg#map-all path.area'))"
+                                   ".map(p => p.getAttribute('data-fill-risk'))")
+    assert after == wanted and after != before
+    assert driver.find_element(By.CSS_SELECTOR, '.legend[data-legend="risk"]').is_displayed()
     driver.save_screenshot(str(artifacts / "web-kommun-0581.png"))
 
     click_area(driver, "map-urban", "0581C1100")

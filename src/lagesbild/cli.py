@@ -34,6 +34,16 @@ class Fmt(StrEnum):
     json = "json"
 
 
+ThresholdOpt = Annotated[float, typer.Option(
+    "--threshold", min=0.01, max=1.0, help="Etikettgräns: andel av DeSO-ytan inom ett utpekat område (förval 0,25).")]
+ResearchOpt = Annotated[bool, typer.Option(
+    "--research-background",
+    help="Forskningsläge: lägg till utländsk bakgrund som variabel (av som standard; modellkortet säger det).")]
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")]
+KommunOpt = Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn, t.ex. 0581.")]
+LanOpt = Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn, t.ex. 05.")]
+
+
 def _fail(exc: LagesbildError) -> None:
     err.print(f"[bold red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
@@ -152,9 +162,9 @@ def _emit(df: Any, fmt: Fmt, title: str, decimals: dict[str, int] | None = None)
 
 @app.command("areas")
 def areas_cmd(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn, t.ex. 0581.")] = None,
-    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn, t.ex. 05.")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    kommun: KommunOpt = None,
+    lan: LanOpt = None,
+    fmt: FmtOpt = Fmt.table,
 ) -> None:
     """En rad per DeSO: kod, RegSO, befolkning, nyckelindikatorer, andel inom utpekat område och kategori."""
     from lagesbild.analysis.profile import deso_table
@@ -186,7 +196,7 @@ def areas_cmd(
 @app.command("area")
 def area_cmd(
     code: Annotated[str, typer.Argument(help="DeSO-kod, t.ex. 0581C1100.")],
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    fmt: FmtOpt = Fmt.table,
 ) -> None:
     """Profil för ett DeSO jämfört med kommunen, länet och hela datamängden."""
     from lagesbild.analysis.profile import area_profile
@@ -234,16 +244,14 @@ def _area_filter(repo: Any, kommun: str | None, lan: str | None) -> tuple[str | 
     return k, lc
 
 
-THRESHOLD_HELP = "Etikettgräns: andel av DeSO-ytan inom ett utpekat område (förval 0,25)."
-RESEARCH_HELP = "Forskningsläge: lägg till utländsk bakgrund som variabel (av som standard; modellkortet säger det)."
 
 
 @app.command("typology")
 def typology_cmd(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
-    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    kommun: KommunOpt = None,
+    lan: LanOpt = None,
     level: Annotated[str, typer.Option("--level", help="deso eller regso.")] = "deso",
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    fmt: FmtOpt = Fmt.table,
 ) -> None:
     """Socioekonomisk områdestyp 1–5 (1 = stora utmaningar … 5 = mycket goda förutsättningar) per område."""
     from lagesbild.analysis.typology import area_typology
@@ -267,12 +275,11 @@ def typology_cmd(
           {"Inv.": 0, "population": 0, "Index (0–100)": 1})
 
 
-def _early_warning(threshold: float, research: bool) -> Any:
+def _early_warning(repo: Any, threshold: float, research: bool) -> Any:
     from lagesbild.analysis.early_warning import early_warning
 
-    repo = _repo()
     with err.status("Beräknar risk (modellen sparas och återanvänds tills data ändras) …"):
-        return repo, early_warning(repo, threshold=threshold, research_background=research)
+        return early_warning(repo, threshold=threshold, research_background=research)
 
 
 def _risk_output(rows: list[dict[str, Any]], fmt: Fmt, title: str) -> None:
@@ -301,46 +308,47 @@ def _risk_output(rows: list[dict[str, Any]], fmt: Fmt, title: str) -> None:
                   "bedömning och inget om enskilda. ↑ höjer, ↓ sänker risken.")
 
 
-@app.command("risk")
-def risk_cmd(
-    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")],
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
-    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
-    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
-) -> None:
-    """Risk per DeSO i en kommun: sannolikhet, rang, andel inom utpekat område, typ och de tre viktigaste skälen."""
-    from lagesbild.analysis.early_warning import flat_rows
-
-    try:
-        repo = _repo()
-        k = repo.resolve(kommun, "kommun")
-        _, ew = _early_warning(threshold, research)
-    except LagesbildError as exc:
-        _fail(exc)
-    t = ew.table[ew.table["kommun"] == k].sort_values("risk", ascending=False)
-    _risk_output(flat_rows(t), fmt, f"Risk per DeSO i {repo.area(k).name}")
-
-
-@app.command("watchlist")
-def watchlist_cmd(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
-    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
-    top: Annotated[int, typer.Option("--top", "-n", help="Antal områden.", min=1)] = 20,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
-    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
-    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
-) -> None:
-    """Bevakningslista: områden som inte är utpekade i dag, rangordnade efter risk, med skäl och sammanhang."""
+def _risk_listing(kommun: str | None, lan: str | None, threshold: float, research: bool, fmt: Fmt,
+                  top: int | None) -> None:
+    """Risk rows for a kommun or län: every DeSO (``top`` None) or the watchlist of the ``top`` not designated."""
     from lagesbild.analysis.early_warning import flat_rows, watchlist
 
     try:
         repo = _repo()
         k, lc = _area_filter(repo, kommun, lan)
-        _, ew = _early_warning(threshold, research)
+        ew = _early_warning(repo, threshold, research)
     except LagesbildError as exc:
         _fail(exc)
     where = repo.area(k or lc).name if (k or lc) else "hela datamängden"
-    _risk_output(flat_rows(watchlist(ew.table, kommun=k, lan=lc, top=top)), fmt, f"Bevakningslista, {where}")
+    if top is None:
+        t = ew.table[ew.table["kommun"] == k].sort_values("risk", ascending=False)
+        _risk_output(flat_rows(t), fmt, f"Risk per DeSO i {where}")
+    else:
+        _risk_output(flat_rows(watchlist(ew.table, kommun=k, lan=lc, top=top)), fmt, f"Bevakningslista, {where}")
+
+
+@app.command("risk")
+def risk_cmd(
+    kommun: Annotated[str, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")],
+    fmt: FmtOpt = Fmt.table,
+    threshold: ThresholdOpt = 0.25,
+    research: ResearchOpt = False,
+) -> None:
+    """Risk per DeSO i en kommun: sannolikhet, rang, andel inom utpekat område, typ och de tre viktigaste skälen."""
+    _risk_listing(kommun, None, threshold, research, fmt, top=None)
+
+
+@app.command("watchlist")
+def watchlist_cmd(
+    kommun: KommunOpt = None,
+    lan: LanOpt = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Antal områden.", min=1)] = 20,
+    fmt: FmtOpt = Fmt.table,
+    threshold: ThresholdOpt = 0.25,
+    research: ResearchOpt = False,
+) -> None:
+    """Bevakningslista: områden som inte är utpekade i dag, rangordnade efter risk, med skäl och sammanhang."""
+    _risk_listing(kommun, lan, threshold, research, fmt, top=top)
 
 
 class Grouping(StrEnum):
@@ -356,8 +364,8 @@ def evaluate_cmd(
     model_card: Annotated[Path, typer.Option("--model-card", help="Var modellkortet skrivs.")] = Path("MODEL_CARD.md"),
     min_positives: Annotated[int, typer.Option("--min-positives", min=1,
                                                help="Minsta antal utpekade DeSO per utelämnad grupp.")] = 3,
-    threshold: Annotated[float, typer.Option("--threshold", help=THRESHOLD_HELP, min=0.01, max=1.0)] = 0.25,
-    research: Annotated[bool, typer.Option("--research-background", help=RESEARCH_HELP)] = False,
+    threshold: ThresholdOpt = 0.25,
+    research: ResearchOpt = False,
 ) -> None:
     """Utvärdera riskmodellen mot baslinjer med hela grupper utelämnade; skriver MODEL_CARD.md."""
     from lagesbild.analysis import model_card as card
@@ -403,9 +411,9 @@ def evaluate_cmd(
 
 @app.command("trends")
 def trends_cmd(
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
-    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Utdataformat.")] = Fmt.table,
+    kommun: KommunOpt = None,
+    lan: LanOpt = None,
+    fmt: FmtOpt = Fmt.table,
 ) -> None:
     """Trender i anmälda brott per 100 000 invånare (Mann-Kendall och Sens lutning), hela serien och tio år."""
     from lagesbild.analysis.trends import crime_trends, describe_trends
@@ -441,8 +449,8 @@ class DocFormat(StrEnum):
 @app.command("report")
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Fil att skriva (.html eller .pdf).")],
-    kommun: Annotated[str | None, typer.Option("--kommun", "-k", help="Kommunkod eller namn.")] = None,
-    lan: Annotated[str | None, typer.Option("--lan", "-l", help="Länskod eller namn.")] = None,
+    kommun: KommunOpt = None,
+    lan: LanOpt = None,
     whole: Annotated[bool, typer.Option("--all", help="Hela datamängden.")] = False,
     fmt: Annotated[DocFormat | None, typer.Option("--format", "-f",
                                                   help="html eller pdf (förval: efter filändelsen).")] = None,

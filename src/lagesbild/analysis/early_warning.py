@@ -19,7 +19,9 @@ from lagesbild.analysis import cache
 from lagesbild.analysis.features import LABEL_THRESHOLD, FeatureSet, build_features, describe
 from lagesbild.analysis.risk import fingerprint, load_or_fit
 from lagesbild.analysis.typology import TYPE_LABELS, area_typology
+from lagesbild.i18n import t
 from lagesbild.indicators.registry import BY_ID
+from lagesbild.indicators.registry import label as indicator_label
 from lagesbild.report.fmt import number
 from lagesbild.store.queries import Repository
 
@@ -44,56 +46,32 @@ class EarlyWarning:
     model: ModelInfo
 
 
-PHRASES: dict[str, dict[str, str]] = {
-    "sv": dict(top="bland de högsta {n} %", bottom="bland de lägsta {n} %", above="över mitten",
-               below="under mitten", density="befolkningstätheten, {v}{u}, är {pos} i datamängden",
-               level="{label}, {v}{u}, är {pos} i datamängden", up="ökade", down="minskade", same="var oförändrad",
-               amount=" med {v}{u}", pp=" procentenheter", higher="högre", lower="lägre",
-               rel="{label} är {v}{u} {side} än i kommunen som helhet",
-               lag="grannområdenas {label}, i snitt {v}{u}, är {pos}",
-               lag2="i grannarnas grannområden är {label} i snitt {v}{u}, {pos}",
-               radius="inom {km} km är {label} i snitt {v}{u}, {pos}", density_unit=" inv./km²", kseK=" tkr",
-               density_label="befolkningstäthet"),
-    "en": dict(top="among the highest {n} %", bottom="among the lowest {n} %", above="above the middle",
-               below="below the middle", density="population density, {v}{u}, is {pos} in the dataset",
-               level="{label}, {v}{u}, is {pos} in the dataset", up="rose", down="fell", same="was unchanged",
-               amount=" by {v}{u}", pp=" percentage points", higher="higher", lower="lower",
-               rel="{label} is {v}{u} {side} than in the municipality as a whole",
-               lag="the neighbouring areas' {label}, {v}{u} on average, is {pos}",
-               lag2="in the neighbours' neighbouring areas, {label} averages {v}{u}, {pos}",
-               radius="within {km} km, {label} averages {v}{u}, {pos}", density_unit=" inh./km²", kseK=" kSEK",
-               density_label="population density"),
-}
-
-
 def _unit(ind: str, lang: str = "sv") -> str:
     if ind == "density":
-        return PHRASES[lang]["density_unit"]
+        return t("factor.density_unit", lang)
     unit = BY_ID[ind].unit
     if unit.startswith("%"):
         return " %"
     if unit.startswith("tkr"):
-        return PHRASES[lang]["kseK"]
+        return t("factor.ksek", lang)
     return f" {unit}" if lang == "sv" else ""
 
 
 def _position(pct: float, lang: str = "sv") -> str:
     """'bland de högsta 5 %' / 'bland de lägsta 10 %' / 'över mitten' from a percentile 0–100."""
-    ph = PHRASES[lang]
     if pct >= 50:
         top = max(1, int(np.ceil(100 - pct)))
-        return ph["top"].format(n=top) if top <= 30 else ph["above"]
+        return t("factor.top", lang).format(n=top) if top <= 30 else t("factor.above", lang)
     low = max(1, int(np.ceil(pct)))
-    return ph["bottom"].format(n=low) if low <= 30 else ph["below"]
+    return t("factor.bottom", lang).format(n=low) if low <= 30 else t("factor.below", lang)
 
 
 def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple[str, ...]],
                 lang: str = "sv") -> str:
     """One reason in plain language (Swedish or English)."""
-    ph = PHRASES[lang]
     kind, ind, _label = describe(feature)
-    label = ph["density_label"] if ind == "density" else (BY_ID[ind].label_sv if lang == "sv" else BY_ID[ind].label_en)
-    label = label[0].lower() + label[1:]
+    name = t("factor.density_label", lang) if ind == "density" else indicator_label(ind, lang)
+    name = name[0].lower() + name[1:]
     u = _unit(ind, lang)
     pos = _position(pct, lang)
     if ind == "density":
@@ -102,22 +80,23 @@ def factor_text(feature: str, value: float, pct: float, periods: dict[str, tuple
         dec = BY_ID[ind].decimals
     v = number(abs(value) if kind in ("change", "rel") else value, dec, lang)
     if kind == "level":
-        return (ph["density"] if ind == "density" else ph["level"]).format(label=label, v=v, u=u, pos=pos)
+        phrase = t("factor.density", lang) if ind == "density" else t("factor.level", lang)
+        return phrase.format(label=name, v=v, u=u, pos=pos)
     if kind == "change":
         p = periods.get(ind, ())
         span = f" {p[-2]}–{p[-1]}" if len(p) >= 2 else ""
-        verb = ph["up"] if value > 0 else ph["down"] if value < 0 else ph["same"]
-        amount = ph["amount"].format(v=v, u=ph["pp"] if u == " %" else u) if value else ""
-        return f"{label} {verb}{amount}{span}"
+        verb = t("factor.up", lang) if value > 0 else t("factor.down", lang) if value < 0 else t("factor.same", lang)
+        amount = t("factor.amount", lang).format(v=v, u=t("factor.pp", lang) if u == " %" else u) if value else ""
+        return f"{name} {verb}{amount}{span}"
     if kind == "rel":
-        side = ph["higher"] if value > 0 else ph["lower"]
-        return ph["rel"].format(label=label, v=v, u=ph["pp"] if u == " %" else u, side=side)
+        side = t("factor.higher", lang) if value > 0 else t("factor.lower", lang)
+        return t("factor.rel", lang).format(label=name, v=v, u=t("factor.pp", lang) if u == " %" else u, side=side)
     if kind == "lag2":
-        return ph["lag2"].format(label=label, v=v, u=u, pos=pos)
+        return t("factor.lag2", lang).format(label=name, v=v, u=u, pos=pos)
     if kind.startswith("r") and kind[1:].isdigit():
         km = number(int(kind[1:]) / 1000, 1, lang).replace(",0", "").replace(".0", "")
-        return ph["radius"].format(km=km, label=label, v=v, u=u, pos=pos)
-    return ph["lag"].format(label=label, v=v, u=u, pos=pos)
+        return t("factor.radius", lang).format(km=km, label=name, v=v, u=u, pos=pos)
+    return t("factor.lag", lang).format(label=name, v=v, u=u, pos=pos)
 
 
 def explain(contrib: pd.DataFrame, X: pd.DataFrame, periods: dict[str, tuple[str, ...]],

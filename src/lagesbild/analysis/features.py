@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lagesbild.indicators.registry import BY_ID
+from lagesbild.indicators.registry import BY_ID, MAIN_INDICATORS
 
 if TYPE_CHECKING:
     from libpysal.weights import W
@@ -22,7 +22,7 @@ from lagesbild.store.queries import Repository
 
 LEVEL_FEATURES = ("low_econ", "employment", "unemp", "higher_ed", "income_med", "income", "capital_inc",
                   "renters", "flats", "young", "single", "growth")
-REL_FEATURES = ("low_econ", "employment", "unemp", "higher_ed", "income_med")
+REL_FEATURES = MAIN_INDICATORS  # the five key socioeconomic indicators
 RESEARCH_FEATURES = ("foreign",)
 RADII_M = (1000, 2500)
 LABEL_THRESHOLD = 0.25

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lagesbild.analysis import cache
 from lagesbild.errors import LagesbildError
+from lagesbild.i18n import t
 from lagesbild.indicators.registry import CRIME_GROUPS, crime_indicator_id
 from lagesbild.store.queries import Repository
 
@@ -97,21 +98,13 @@ def _crime_trends(repo: Repository, area: str, recent: int) -> pd.DataFrame:
             vv = [v for v, k in zip(vals, keep, strict=True) if k]
             if len(yy) < MIN_PERIODS:
                 continue
-            t = mann_kendall(yy, vv)
-            rows.append(dict(group=g, label=label, window=window, first=t.first, last=t.last, n=t.n, tau=t.tau,
-                             p=t.p, sen_slope=t.slope, relative_slope=t.relative_slope, significant=t.significant,
-                             direction=t.direction))
+            tr = mann_kendall(yy, vv)
+            rows.append(dict(group=g, label=label, window=window, first=tr.first, last=tr.last, n=tr.n, tau=tr.tau,
+                             p=tr.p, sen_slope=tr.slope, relative_slope=tr.relative_slope,
+                             significant=tr.significant, direction=tr.direction))
     return pd.DataFrame(rows)
 
 
-WORDS = {
-    "sv": dict(hela="Över hela perioden", senaste="De senaste tio åren", per="per 100 000 och år", up="ökar",
-               down="minskar", none="finns ingen statistiskt säker trend", flat="Ingen säker trend för", in_="i",
-               method="(Mann-Kendall, p < {alpha}; lutning enligt Sen)", and_="och"),
-    "en": dict(hela="Over the whole period", senaste="Over the last ten years", per="per 100,000 a year",
-               up="rising:", down="falling:", none="there is no statistically certain trend",
-               flat="No certain trend for", in_="in", method="(Mann-Kendall, p < {alpha}; Sen's slope)", and_="and"),
-}
 
 
 def describe_trends(trends: pd.DataFrame, name: str, lang: str = "sv") -> list[str]:
@@ -119,7 +112,6 @@ def describe_trends(trends: pd.DataFrame, name: str, lang: str = "sv") -> list[s
     from lagesbild.indicators.registry import CRIME_GROUPS
     from lagesbild.report.fmt import number
 
-    w = WORDS[lang]
     out = []
     for window in ("hela", "senaste"):
         sub = trends[trends["window"] == window]
@@ -131,20 +123,20 @@ def describe_trends(trends: pd.DataFrame, name: str, lang: str = "sv") -> list[s
             sv, en = CRIME_GROUPS[r.group]  # type: ignore[attr-defined]
             return (en if lang == "en" else sv).lower()
 
-        up = [f"{lbl(r)} (+{number(r.sen_slope, 0)} {w['per']})" for r in sub.itertuples()
+        up = [f"{lbl(r)} (+{number(r.sen_slope, 0)} {t('trend.per', lang)})" for r in sub.itertuples()
               if r.significant and r.sen_slope > 0]
-        down = [f"{lbl(r)} ({number(r.sen_slope, 0)} {w['per']})" for r in sub.itertuples()
+        down = [f"{lbl(r)} ({number(r.sen_slope, 0)} {t('trend.per', lang)})" for r in sub.itertuples()
                 if r.significant and r.sen_slope < 0]
         flat = [lbl(r) for r in sub.itertuples() if not r.significant]
         parts = []
         if up:
-            parts.append(f"{w['up']} {_join(up, w['and_'])}")
+            parts.append(f"{t('trend.up', lang)} {_join(up, t('trend.and_', lang))}")
         if down:
-            parts.append(f"{w['down']} {_join(down, w['and_'])}")
-        text = f"{w[window]} ({span}) " + ("; ".join(parts) if parts else w["none"])
+            parts.append(f"{t('trend.down', lang)} {_join(down, t('trend.and_', lang))}")
+        text = f"{t(f'trend.{window}', lang)} ({span}) " + ("; ".join(parts) if parts else t('trend.none', lang))
         if flat and parts:
-            text += f". {w['flat']} {_join(flat, w['and_'])}"
-        out.append(f"{text} {w['in_']} {name} {w['method'].format(alpha=number(ALPHA, 2))}.")
+            text += f". {t('trend.flat', lang)} {_join(flat, t('trend.and_', lang))}"
+        out.append(f"{text} {t('trend.in_', lang)} {name} {t('trend.method', lang).format(alpha=number(ALPHA, 2))}.")
     return out
 
 

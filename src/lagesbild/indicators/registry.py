@@ -30,7 +30,6 @@ class Indicator:
     table: str | None = None
     decimals: int = 1
     group: str = "socioekonomi"
-    socioeconomic: bool = False
     short_sv: str = ""
 
     def __post_init__(self) -> None:
@@ -59,28 +58,28 @@ DESO_INDICATORS: tuple[Indicator, ...] = (
          "Utrikes födda samt inrikes födda med två utrikes födda föräldrar, i procent av befolkningen. "
          "Används inte som riskfaktor.", group="befolkning"),
     _scb("income", "Nettoinkomst, medel", "Mean net income", "tkr per år", "lower", "TAB6683",
-         "Medelvärde av nettoinkomst per person, tusen kronor per år.", socioeconomic=True),
+         "Medelvärde av nettoinkomst per person, tusen kronor per år."),
     _scb("income_med", "Disponibel inkomst, median", "Median disposable income", "tkr per år", "lower",
          "TAB6684",
          "Median av ekvivalerad disponibel inkomst, tusen kronor per år. Aggregat över flera DeSO är ett "
-         "befolkningsviktat medelvärde av DeSO-medianerna, inte en median.", socioeconomic=True,
+         "befolkningsviktat medelvärde av DeSO-medianerna, inte en median.",
          short_sv="Disp. inkomst"),
     _scb("capital_inc", "Andel med kapitalinkomst", "Share with capital income", "% av personerna", "lower",
-         "TAB6683", "Andel personer med någon kapitalinkomst (inkomstkomponent 230).", socioeconomic=True),
+         "TAB6683", "Andel personer med någon kapitalinkomst (inkomstkomponent 230)."),
     _scb("low_econ", "Låg ekonomisk standard", "Low economic standard", "% av personerna", "higher",
          "TAB6685",
          "Andel personer i hushåll med disponibel inkomst per konsumtionsenhet under 60 % av rikets median.",
-         socioeconomic=True, short_sv="Låg ek. standard"),
+         short_sv="Låg ek. standard"),
     _scb("unemp", "Arbetslöshet 20–64 år", "Unemployment 20–64", "% av arbetskraften", "higher", "TAB6680",
          "Arbetslösa i procent av arbetskraften, 20–64 år (registerbaserad årsstatistik). Aggregat viktas "
-         "med folkmängd, inte med arbetskraft.", socioeconomic=True, short_sv="Arbetslöshet"),
+         "med folkmängd, inte med arbetskraft.", short_sv="Arbetslöshet"),
     _scb("employment", "Förvärvsarbetande 20–64 år", "Employment rate 20–64", "% av befolkningen 20–64",
          "lower", "TAB6680",
          "Förvärvsarbetande i procent av befolkningen 20–64 år. Aggregat viktas med hela folkmängden.",
-         socioeconomic=True, short_sv="Förvärvsarb."),
+         short_sv="Förvärvsarb."),
     _scb("higher_ed", "Eftergymnasial utbildning", "Post-secondary education", "% av 25–65 år", "lower",
          "TAB6534", "Personer 25–65 år med eftergymnasial utbildning i procent av dem med känd utbildning.",
-         socioeconomic=True, short_sv="Eftergymn. utb."),
+         short_sv="Eftergymn. utb."),
     _scb("renters", "Hyresrätter", "Rented dwellings", "% av bostäderna", None, "TAB6638",
          "Lägenheter med hyresrätt i procent av alla bostäder.", group="boende"),
     _scb("flats", "Boende i flerbostadshus", "Living in multi-dwelling buildings", "% av befolkningen", None,

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lagesbild import __version__
@@ -195,7 +196,7 @@ def _build_context(repo: Repository, code: str, level: str, area_href: Callable[
         typology=typology,
         map_classes=classes + [risk_classes, type_classes], area_link=area_href,
         focus=_focus(info, comparators, ref_values, periods, crime, des_rows, float(pop.reindex(labelled.index).sum()),
-                     warning, repo, lang),
+                     warning, lang),
     )
 
 
@@ -235,7 +236,7 @@ def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classe
             main = max({a.code[:4] for a in urban}, key=lambda k: sum(1 for a in urban if a.code[:4] == k))
             sel = np.array([a.code[:4] == main for a in urban])
             b = (xs[sel, 0].min(), xs[sel, 1].min(), xs[sel, 2].max(), xs[sel, 3].max())
-        in_box = [a for a in areas if a.geometry.intersects(_box(b))]
+        in_box = [a for a in areas if a.geometry.intersects(shapely.box(*b))]
         out.append(dict(id="map-urban", title=t("map.urban", lang),
                         svg=choropleth("map-urban", in_box, classes, outlines, bounds=b,
                                        caption="Karta över tätortens DeSO")))
@@ -292,29 +293,19 @@ def _typology_section(all_table: pd.DataFrame, ewt: pd.DataFrame, pop: pd.Series
 
 def _focus(info: AreaInfo, comparators: list[AreaInfo], ref_values: pd.DataFrame, periods: dict[str, str | None],
            crime: dict[str, Any], des_rows: list[dict[str, Any]], labelled_pop: float, warning: dict[str, Any],
-           repo: Repository, lang: str) -> list[Focus]:
+           lang: str) -> list[Focus]:
     comp = comparators[0] if comparators else None
     indicators = {i: (ref_values.at[info.code, i], ref_values.at[comp.code, i], periods[i] or "")
                   for i in MAIN_INDICATORS} if comp else {}
-    rates = {}
-    if crime.get("available") and comp:
-        for g, (sv, en) in CRIME_GROUPS.items():
-            ind = crime_indicator_id(g, True)
-            obs = repo.observations([info.code, comp.code], [ind], [str(crime["latest"])]).set_index("area")["value"]
-            rates[g] = (en if lang == "en" else sv, obs.get(info.code), obs.get(comp.code))
-    trends = crime_trends(repo, info.code) if crime.get("available") else pd.DataFrame(
-        columns=["window", "significant", "sen_slope"])
+    # The latest rates of the subject and its first comparison, and the trends, as the crime section has them.
+    rates = {g: (label_, own, others[0]) for g, (label_, own, others) in crime.get("rates", {}).items()} \
+        if comp else {}
+    trends = crime.get("trend_table", pd.DataFrame(columns=["window", "significant", "sen_slope"]))
     designated = [(d["name"], d["category_label"]) for d in des_rows]
     watch = [(r["code"], r["risk_value"], r["factors"][0]["text"] if r["factors"] else "")
              for r in warning["rows"]]
     return focus_areas(_name(info, lang), _name(comp, lang) if comp else "", indicators, trends, rates,
                        crime.get("latest", 0), designated, labelled_pop, watch, lang)
-
-
-def _box(b: tuple[float, float, float, float]):  # type: ignore[no-untyped-def]
-    from shapely import box
-
-    return box(*b)
 
 
 def _crime(repo: Repository, info: AreaInfo, comparators: list[AreaInfo], lang: str) -> dict[str, Any]:
@@ -349,7 +340,7 @@ def _crime(repo: Repository, info: AreaInfo, comparators: list[AreaInfo], lang: 
     years = sorted({int(p) for p in rate["period"]})
     latest, first = years[-1], years[0]
     ten = latest - 10
-    table = []
+    table, rates = [], {}
     for g, (sv, en_label) in CRIME_GROUPS.items():
         r, cnt = crime_indicator_id(g, True), crime_indicator_id(g, False)
 
@@ -359,16 +350,18 @@ def _crime(repo: Repository, info: AreaInfo, comparators: list[AreaInfo], lang: 
 
         now, before = val(info.code, r, latest), val(info.code, r, ten)
         change = (now / before - 1) if now is not None and before else None
+        latest_rates = [val(c, r, latest) for c in codes]
+        rates[g] = (en_label if en else sv, latest_rates[0], latest_rates[1:] or [None])
         table.append(dict(label=en_label if en else sv, count=number(val(info.code, cnt, latest), 0),
-                          rates=[number(val(c, r, latest), 0) for c in codes],
-                          change=signed_percent(change)))
+                          rates=[number(v, 0) for v in latest_rates], change=signed_percent(change)))
     prelim = bool(obs[obs["area"] == info.code]["preliminary"].any())
-    trend_text = describe_trends(crime_trends(repo, info.code), _name(info, lang), lang)
+    trend_table = crime_trends(repo, info.code)
+    trend_text = describe_trends(trend_table, _name(info, lang), lang)
     chart = charts.line_panels(panels, "per 100,000" if en else "per 100 000 inv.",
                                f"Reported offences per 100,000 inhabitants {first}–{latest}, {_name(info, lang)}" if en
                                else f"Anmälda brott per 100 000 invånare {first}–{latest}, {info.name} och jämförelser")
     return dict(available=True, chart=chart, table=table, latest=latest, first=first, ten=ten, trends=trend_text,
-                series_names=[names[c] for c in codes], preliminary=prelim)
+                trend_table=trend_table, rates=rates, series_names=[names[c] for c in codes], preliminary=prelim)
 
 
 def _sources(repo: Repository) -> list[dict[str, str]]:

@@ -12,7 +12,6 @@ import io
 import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -131,7 +130,7 @@ def create_app(repo: Any) -> FastAPI:
             return download(area_frame(d, list(deso.index)), ext, f"{level}-{code}")
         return HTMLResponse(region_html(code, level, lang_of(request)))
 
-    @lru_cache(maxsize=128)
+    # No memoising here: the response cache (web.cache) keeps every rendered page already.
     def region_html(code: str, level: str, lang: str) -> str:
         from lagesbild.report.lagesbild import build_context
 
@@ -144,7 +143,6 @@ def create_app(repo: Any) -> FastAPI:
         lang = lang_of(request)
         return ENV.get_template(template).render(**ctx, **chrome(lang, request.url.path))
 
-    @lru_cache(maxsize=4)
     def start_html(lang: str) -> str:
         return ENV.get_template("start.html.j2").render(**start_context(d, lang), **chrome(lang, "/"))
 

@@ -35,3 +35,28 @@ class SourceDataError(LagesbildError):
 
 class NoDatabaseError(LagesbildError):
     exit_code = 4
+
+
+class SourceFetchError(LagesbildError):
+    """A live source failed or answered in an unexpected form; names the source, the URL and the reason."""
+
+    exit_code = 5
+
+    def __init__(self, source: str, where: str, message: str) -> None:
+        self.source = source
+        self.where = where
+        super().__init__(f"{source} ({where}): {message}")
+
+
+class InvalidRowsError(LagesbildError):
+    """An input file has rows that failed validation; ``rows`` lists (line, field, reason)."""
+
+    exit_code = 3
+
+    def __init__(self, file: str, rows: list[tuple[int, str, str]], total: int) -> None:
+        self.file = file
+        self.rows = rows
+        shown = "; ".join(f"line {ln}, {fld}: {why}" for ln, fld, why in rows[:10])
+        more = f" (and {len(rows) - 10} more)" if len(rows) > 10 else ""
+        super().__init__(f"{file}: {len(rows)} of {total} rows are invalid, nothing was imported "
+                         f"(use --skip-invalid to load the valid rows): {shown}{more}")

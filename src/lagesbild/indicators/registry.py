@@ -153,6 +153,13 @@ def crime_indicator_id(group: str, per100k: bool) -> str:
     return f"brott_{group}_100k" if per100k else f"brott_{group}"
 
 
+def crime_group_of(indicator_id: str) -> tuple[str, bool]:
+    """(offence group, per 100 000?) of a crime indicator id; the inverse of :func:`crime_indicator_id`."""
+    body = indicator_id.removeprefix("brott_")
+    rate = body.endswith("_100k")
+    return body.removesuffix("_100k"), rate
+
+
 def _crime_indicators() -> tuple[Indicator, ...]:
     out = []
     for group, (sv, en) in CRIME_GROUPS.items():

@@ -54,6 +54,8 @@ class DesoRecord:
     values: dict[str, dict[str, float]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # school indicator -> number of schools
     source_file: str = ""
+    geometry: Any = None  # a shapely geometry in EPSG:3006, when the source has one (then ``rings`` is empty)
+    value_sources: dict[str, str] = field(default_factory=dict)  # indicator -> source id, when not the default
 
 
 @dataclass
@@ -63,8 +65,10 @@ class DesignationRecord:
     ort: str
     police_region: str
     since: date | None
-    geometry: dict[str, Any]  # GeoJSON geometry, WGS84 [lon, lat]
+    geometry: dict[str, Any] | None  # GeoJSON geometry, WGS84 [lon, lat]
     list_year: int
+    shape: Any = None  # a shapely geometry in EPSG:3006, when the source has one
+    source: str = "polisen_uso"
 
 
 @dataclass
@@ -75,6 +79,7 @@ class CrimeRecord:
     count: int
     per100k: float | None
     preliminary: bool
+    source: str = "bra"
 
 
 def _strip_suffix(code: str) -> str:

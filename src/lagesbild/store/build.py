@@ -8,19 +8,21 @@ leaves the previous database as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, inspect, insert, select
 
 from lagesbild import __version__
 from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url, sqlite_path
@@ -32,6 +34,10 @@ from lagesbild.indicators.registry import ALL_INDICATORS, BY_ID, DESO_INDICATORS
 from lagesbild.sources.snapshot import DesignationRecord, DesoRecord, Snapshot
 from lagesbild.store import models as m
 from lagesbild.store.db import make_engine, replace_file_atomically
+
+# Tables filled by imports over time (events, incidents, crosswalk, call log): a rebuild copies them
+# from the database it replaces instead of starting them empty.
+PERSISTENT_TABLES = (m.PoliceEvent, m.FetchLog, m.IncidentImport, m.IncidentCount, m.DesoCrosswalk)
 
 Progress = Callable[[str, int, int], None]
 RIKET = "00"
@@ -87,6 +93,12 @@ def _sources(retrieved: date | None) -> list[dict[str, Any]]:
     ]
 
 
+def _with_aggregate_source(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if any(s["id"] == AGGREGATE_SOURCE for s in sources):
+        return sources
+    return sources + [s for s in _sources(None) if s["id"] == AGGREGATE_SOURCE]
+
+
 def _source_for(indicator_id: str) -> str:
     ind = BY_ID[indicator_id]
     if ind.group == "skola":
@@ -104,14 +116,44 @@ def _designation_kommun(d: DesignationRecord, overlap_by_kommun: dict[str, float
     return kommun_by_name.get(ORT_ALIASES.get(name, name))
 
 
-def build(source: Path | None = None, db: str | None = None, progress: Progress = _noop) -> BuildSummary:
-    snapshot = Snapshot(source or BUNDLED_SNAPSHOT)
-    url = resolve_db_url(db)
-    retrieved = _retrieved(snapshot)
+@dataclass
+class Dataset:
+    """Everything a database is built from, read and validated: from a snapshot, live sources or a database."""
 
-    # 1. Read and validate everything.
-    lan = snapshot.lan()
-    kommuner = snapshot.kommuner()
+    lan: dict[str, tuple[str, str, str]]  # code -> (name, English name, police region)
+    kommuner: dict[str, tuple[str, str]]  # code -> (name, län code)
+    deso: list[DesoRecord]
+    designations: list[DesignationRecord]  # every list version; the newest is the current one
+    crime: list[CrimeRecord]
+    sources: list[dict[str, Any]]
+    location: str
+    fingerprint: str = ""
+    retrieved: date | None = None
+
+    def source_ids(self) -> set[str]:
+        return {s["id"] for s in self.sources}
+
+    def content_fingerprint(self) -> str:
+        """A hash of the content (for data that does not come from a snapshot file)."""
+        h = hashlib.sha256()
+        for r in sorted(self.deso, key=lambda r: r.code):
+            h.update(r.code.encode())
+            h.update(json.dumps(r.values, sort_keys=True).encode())
+            h.update(to_wkb(_deso_geometry(r)))
+        for d in self.designations:
+            h.update(f"{d.name}|{d.category}|{d.list_year}|{d.since}".encode())
+        for c in self.crime:
+            h.update(f"{c.kommun}|{c.period}|{c.group}|{c.count}|{c.per100k}".encode())
+        return h.hexdigest()[:16]
+
+
+def _deso_geometry(r: DesoRecord) -> Any:
+    return r.geometry if r.geometry is not None else rings_latlon_to_geometry(r.rings)
+
+
+def load_snapshot(source: Path | None = None, progress: Progress = _noop) -> Dataset:
+    snapshot = Snapshot(source or BUNDLED_SNAPSHOT)
+    retrieved = _retrieved(snapshot)
     files = snapshot.deso_files()
     if not files:
         raise SourceDataError(snapshot.label("deso/"), "no DeSO files")
@@ -120,10 +162,36 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
         progress("Läser DeSO-filer", i, len(files))
         deso.extend(snapshot.deso_records(name))
     progress("Läser DeSO-filer", len(files), len(files))
-    designations = snapshot.designations()
     crime = snapshot.crime("bra/bra_crime_selected.csv")
     crime_q = snapshot.crime("bra/bra_crime_quarterly.csv") if snapshot.names("bra", "quarterly.csv") else []
-    fingerprint = snapshot.fingerprint()
+    return Dataset(lan=snapshot.lan(), kommuner=snapshot.kommuner(), deso=deso,
+                   designations=snapshot.designations(), crime=crime + crime_q, sources=_sources(retrieved),
+                   location=str(snapshot.location), fingerprint=snapshot.fingerprint(), retrieved=retrieved)
+
+
+def build(source: Path | None = None, db: str | None = None, progress: Progress = _noop) -> BuildSummary:
+    """A database from a snapshot (the bundled one by default).
+
+    Designation lists of other years already in the database are kept, as are the imported tables
+    that a snapshot does not hold (events, incidents, crosswalk; see PERSISTENT_TABLES).
+    """
+    dataset = load_snapshot(source, progress)
+    from lagesbild.store.dataset import older_designation_lists
+
+    dataset.designations += older_designation_lists(resolve_db_url(db), {d.list_year for d in dataset.designations})
+    return build_dataset(dataset, db, progress)
+
+
+def build_dataset(ds: Dataset, db: str | None = None, progress: Progress = _noop) -> BuildSummary:
+    url = resolve_db_url(db)
+    retrieved = ds.retrieved
+    lan, kommuner, deso, designations = ds.lan, ds.kommuner, ds.deso, ds.designations
+    if not deso:
+        raise SourceDataError(ds.location, "no DeSO areas")
+    if not designations:
+        raise SourceDataError(ds.location, "no designated areas")
+    fingerprint = ds.fingerprint or ds.content_fingerprint()
+    retrieved_by_source = {s["id"]: s.get("retrieved") for s in ds.sources}
 
     # 2. Geometry in SWEREF 99 TM.
     geoms: dict[str, Any] = {}
@@ -131,11 +199,17 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
         if i % 100 == 0:
             progress("Projicerar gränser", i, len(deso))
         if rec.code in geoms:
-                raise SourceDataError(rec.source_file, "DeSO code appears twice", rec.code)
-        geoms[rec.code] = rings_latlon_to_geometry(rec.rings)
+            raise SourceDataError(rec.source_file, "DeSO code appears twice", rec.code)
+        geoms[rec.code] = _deso_geometry(rec)
     progress("Projicerar gränser", len(deso), len(deso))
-    des_geoms = [geojson_to_geometry(d.geometry) for d in designations]
-    pairs, shares = overlaps(geoms, [(d.category, g) for d, g in zip(designations, des_geoms, strict=True)])
+    des_geoms = [d.shape if d.shape is not None else geojson_to_geometry(d.geometry) for d in designations]
+    list_years = sorted({d.list_year for d in designations})
+    pairs, shares = [], []  # per list version: pairs carry the index into ``designations``
+    for year in list_years:
+        idx = [j for j, d in enumerate(designations) if d.list_year == year]
+        p, sh = overlaps(geoms, [(designations[j].category, des_geoms[j]) for j in idx])
+        pairs += [replace(x, designation=idx[x.designation]) for x in p]
+        shares += [(year, x) for x in sh]
     progress("Beräknar överlapp", 1, 1)
 
     # 3. Areas.
@@ -203,10 +277,12 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
             for period, value in series.items():
                 long_rows.append((r.code, ind, period, value, r.counts.get(ind)))
     long = pd.DataFrame(long_rows, columns=["area", "indicator", "period", "value", "n"])
+    value_source = {(r.code, ind): r.value_sources.get(ind) or _source_for(ind) for r in deso for ind in r.values}
     for row in long.itertuples(index=False):
+        src = value_source[(row.area, row.indicator)]
         observations.append(dict(area=row.area, indicator=row.indicator, period=row.period, value=row.value,
-                                 status="ok", preliminary=False, source=_source_for(row.indicator),
-                                 retrieved=retrieved, n=None if pd.isna(row.n) else int(row.n)))
+                                 status="ok", preliminary=False, source=src,
+                                 retrieved=retrieved_by_source.get(src), n=None if pd.isna(row.n) else int(row.n)))
     weights = pd.Series(pop_latest)
     parents = {
         "regso": pd.Series({r.code: r.regso for r in deso}),
@@ -223,7 +299,7 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
                                          status="ok", preliminary=False, source=AGGREGATE_SOURCE,
                                          retrieved=None, n=int(row.n)))
     progress("Aggregerar indikatorer", 1, 1)
-    observations.extend(_crime_observations(crime + crime_q, kommuner, retrieved))
+    observations.extend(_crime_observations(ds.crime, kommuner, retrieved_by_source))
     progress("Brottsstatistik", 1, 1)
 
     # 5. Designations and overlaps.
@@ -237,19 +313,20 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
                 per_kommun[deso_kommun[p.deso]] = per_kommun.get(deso_kommun[p.deso], 0.0) + p.area_m2
         des_rows.append(dict(id=j + 1, name=d.name, category=d.category, list_year=d.list_year, since=d.since,
                              ort=d.ort, kommun=_designation_kommun(d, per_kommun, kommun_by_name),
-                             police_region=d.police_region, area_km2=g.area / 1e6, source="polisen_uso",
+                             police_region=d.police_region, area_km2=g.area / 1e6, source=d.source,
                              geometry=to_wkb(g)))
     overlap_rows = [dict(deso=p.deso, designation_id=p.designation + 1, area_m2=p.area_m2, share=p.share)
                     for p in pairs]
-    list_year = designations[0].list_year
-    share_rows = [dict(deso=s.deso, list_year=list_year, share_any=s.share_any,
+    list_year = list_years[-1]
+    share_rows = [dict(deso=s.deso, list_year=year, share_any=s.share_any,
                        **{f"share_{c}": s.share_by_category.get(c, 0.0) for c in CATEGORY_ORDER},
-                       category=s.category) for s in shares]
+                       category=s.category) for year, s in shares]
 
     meta = {"schema_version": str(m.SCHEMA_VERSION), "lagesbild_version": __version__,
-            "source": str(snapshot.location), "fingerprint": fingerprint,
+            "source": ds.location, "fingerprint": fingerprint,
             "retrieved": retrieved.isoformat() if retrieved else "",
-            "designation_list_year": str(list_year)}
+            "designation_list_year": str(list_year),
+            "designation_list_years": ",".join(str(y) for y in list_years)}
     now = datetime.now(UTC).replace(tzinfo=None)
     meta_rows = [dict(key=k, value=v, updated=now) for k, v in meta.items()]
     indicator_rows = [dict(id=i.id, label_sv=i.label_sv, label_en=i.label_en, unit=i.unit, worse=i.worse,
@@ -257,16 +334,17 @@ def build(source: Path | None = None, db: str | None = None, progress: Progress 
                       for i in ALL_INDICATORS]
 
     tables: list[tuple[Any, list[dict[str, Any]]]] = [
-        (m.Source, _sources(retrieved)), (m.Indicator, indicator_rows), (m.Area, areas),
+        (m.Source, _with_aggregate_source(ds.sources)), (m.Indicator, indicator_rows), (m.Area, areas),
         (m.Observation, observations), (m.Designation, des_rows), (m.DesignationOverlap, overlap_rows),
         (m.DesoDesignationShare, share_rows), (m.Meta, meta_rows),
     ]
     _write(url, tables, progress)
-    return BuildSummary(url, str(snapshot.location), fingerprint,
+    return BuildSummary(url, ds.location, fingerprint,
                         {t.__tablename__: len(rows) for t, rows in tables})
 
 
-def _crime_observations(rows: list, kommuner: dict[str, tuple[str, str]], retrieved: date | None) -> list[dict]:
+def _crime_observations(rows: list, kommuner: dict[str, tuple[str, str]],
+                        retrieved: dict[str, date | None]) -> list[dict]:
     """Brå per kommun as observations, plus län and whole-dataset rates from the kommuner in the data.
 
     A län or dataset rate is sum(count) / sum(population) × 100 000, the population of each kommun and
@@ -277,8 +355,8 @@ def _crime_observations(rows: list, kommuner: dict[str, tuple[str, str]], retrie
     if df.empty:
         return out
     for r in df.itertuples(index=False):
-        base = dict(area=r.kommun, period=r.period, status="ok", preliminary=bool(r.preliminary), source="bra",
-                    retrieved=retrieved, n=None)
+        base = dict(area=r.kommun, period=r.period, status="ok", preliminary=bool(r.preliminary), source=r.source,
+                    retrieved=retrieved.get(r.source), n=None)
         out.append(dict(base, indicator=crime_indicator_id(r.group, False), value=float(r.count)))
         out.append(dict(base, indicator=crime_indicator_id(r.group, True),
                         value=None if pd.isna(r.per100k) else float(r.per100k),
@@ -308,9 +386,28 @@ def _insert_all(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]]
     progress("Skriver databasen", len(tables), len(tables))
 
 
+def _persistent_rows(url: str) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The persistent tables' rows in the database at ``url`` (none if it or they do not exist yet)."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return []
+    engine = make_engine(url)
+    try:
+        names = set(inspect(engine).get_table_names())
+        out = []
+        with engine.connect() as conn:
+            for model in PERSISTENT_TABLES:
+                if model.__tablename__ in names:
+                    out.append((model, [dict(r._mapping) for r in conn.execute(select(model.__table__))]))
+        return out
+    finally:
+        engine.dispose()
+
+
 def _write(url: str, tables: list[tuple[Any, list[dict[str, Any]]]], progress: Progress) -> None:
     path = sqlite_path(url)
     if path is not None:
+        kept = _persistent_rows(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".lagesbild-build-", suffix=".sqlite", dir=path.parent)
         os.close(fd)
@@ -319,7 +416,7 @@ def _write(url: str, tables: list[tuple[Any, list[dict[str, Any]]]], progress: P
             engine = make_engine(f"sqlite:///{tmp}")
             with engine.begin() as conn:
                 m.Base.metadata.create_all(conn)
-                _insert_all(conn, tables, progress)
+                _insert_all(conn, tables + kept, progress)
             engine.dispose()
             replace_file_atomically(tmp, path)
         finally:
@@ -327,8 +424,9 @@ def _write(url: str, tables: list[tuple[Any, list[dict[str, Any]]]], progress: P
                 tmp.unlink()
         return
     engine = make_engine(url)
+    rebuilt = [t for t in m.Base.metadata.sorted_tables if t not in {p.__table__ for p in PERSISTENT_TABLES}]
     with engine.begin() as conn:  # one transaction: PostgreSQL DDL is transactional too
-        m.Base.metadata.drop_all(conn)
-        m.Base.metadata.create_all(conn)
+        m.Base.metadata.drop_all(conn, tables=rebuilt)
+        m.Base.metadata.create_all(conn)  # the persistent tables only if missing
         _insert_all(conn, tables, progress)
     engine.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LEVELS = ("deso", "regso", "kommun", "lan", "riket")
 STATUSES = ("ok", "suppressed", "missing")
 CATEGORIES = ("utsatt", "risk", "sarskilt")
@@ -152,3 +152,75 @@ class Meta(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# -- Data that is imported over time and survives a rebuild (see store.build.PERSISTENT_TABLES) --------
+
+
+class PoliceEvent(Base):
+    """One event from the Police's events API, stored once (by the Police's id) with its raw JSON.
+
+    A selection published by the Police, not crime statistics; located only to a kommun or län.
+    """
+
+    __tablename__ = "police_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    occurred: Mapped[datetime] = mapped_column(DateTime, index=True)  # local time as published
+    type_raw: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(30), index=True)  # normalised, see sources.polisen_events
+    name: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(500))
+    location_name: Mapped[str] = mapped_column(String(100))
+    kommun: Mapped[str | None] = mapped_column(String(4), index=True)
+    lan: Mapped[str | None] = mapped_column(String(2), index=True)
+    raw: Mapped[str] = mapped_column(Text)
+    fetched: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FetchLog(Base):
+    """When a rate-limited source was called (so limits hold across separate runs)."""
+
+    __tablename__ = "fetch_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[float] = mapped_column(Float)
+
+
+class IncidentImport(Base):
+    """One loaded file of a kommun's local incident data (EST). Only counts are kept, never the rows."""
+
+    __tablename__ = "incident_import"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dataset: Mapped[str] = mapped_column(String(100), unique=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    loaded: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IncidentCount(Base):
+    """Incidents per DeSO, category and ISO week (``2025-W07``) from one import."""
+
+    __tablename__ = "incident_count"
+    import_id: Mapped[int] = mapped_column(ForeignKey("incident_import.id", ondelete="CASCADE"), primary_key=True)
+    deso: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(100), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DesoCrosswalk(Base):
+    """DeSO 2018 → DeSO 2025: the share of an old area's counts that belongs to a new one.
+
+    ``method`` is "scb" (SCB's correspondence table), "area" (area-weighted) or "population"
+    (population-weighted interpolation); it is the provenance of every value moved through it.
+    """
+
+    __tablename__ = "deso_crosswalk"
+    old: Mapped[str] = mapped_column(String(16), primary_key=True)
+    new: Mapped[str] = mapped_column(String(16), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(12))

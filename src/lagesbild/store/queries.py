@@ -133,13 +133,19 @@ class Repository:
         return wide, periods
 
     # -- designations ------------------------------------------------------------------------------
+    @cached_property
+    def list_year(self) -> int:
+        """The current designation list (the newest in the database); older lists are kept for history."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(m.Designation.list_year))).scalar_one() or 0)
+
     def designations(self, kommun: str | None = None, lan: str | None = None,
-                     with_geometry: bool = False) -> pd.DataFrame:
+                     with_geometry: bool = False, list_year: int | None = None) -> pd.DataFrame:
         d = m.Designation
         cols = [d.id, d.name, d.category, d.list_year, d.since, d.ort, d.kommun, d.police_region, d.area_km2]
         if with_geometry:
             cols.append(d.geometry)
-        stmt = select(*cols)
+        stmt = select(*cols).where(d.list_year == (list_year or self.list_year))
         if kommun:
             stmt = stmt.where(d.kommun == kommun)
         if lan:
@@ -152,10 +158,10 @@ class Repository:
     def deso_shares(self, deso_codes: list[str]) -> pd.DataFrame:
         """Per DeSO: share inside designated areas (any and by category), category, and the areas' names."""
         s = m.DesoDesignationShare
-        shares = self._frame(select(s).where(s.deso.in_(deso_codes)))
+        shares = self._frame(select(s).where(s.deso.in_(deso_codes), s.list_year == self.list_year))
         ov = self._frame(select(m.DesignationOverlap.deso, m.DesignationOverlap.share, m.Designation.name)
                          .join(m.Designation, m.Designation.id == m.DesignationOverlap.designation_id)
-                         .where(m.DesignationOverlap.deso.in_(deso_codes)))
+                         .where(m.DesignationOverlap.deso.in_(deso_codes), m.Designation.list_year == self.list_year))
         names = ov.sort_values("share", ascending=False).groupby("deso")["name"].agg(lambda x: ", ".join(x))
         out = pd.DataFrame(index=pd.Index(deso_codes, name="deso"))
         out = out.join(shares.set_index("deso")[["share_any", "share_utsatt", "share_risk", "share_sarskilt",
@@ -169,7 +175,9 @@ class Repository:
         """designation id -> the DeSOs that lie at least ``threshold`` inside designated areas and overlap it."""
         s, o = m.DesoDesignationShare, m.DesignationOverlap
         stmt = (select(o.designation_id, o.deso).join(s, s.deso == o.deso)
-                .where(s.share_any >= threshold).order_by(o.designation_id, o.deso))
+                .join(m.Designation, m.Designation.id == o.designation_id)
+                .where(s.share_any >= threshold, s.list_year == self.list_year,
+                       m.Designation.list_year == self.list_year).order_by(o.designation_id, o.deso))
         out: dict[int, list[str]] = {}
         with self.engine.connect() as conn:
             for des_id, deso in conn.execute(stmt):

@@ -22,6 +22,12 @@ app = typer.Typer(help="lägesbild – lägesbild över brott och områdens utsa
                   no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False)
 data_app = typer.Typer(help="Bygg och inspektera databasen.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+import_app = typer.Typer(help="Hämta data från en källa till databasen (allt eller inget per import).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+events_app = typer.Typer(help="Polisens händelser (ett urval som Polisen publicerar, inte brottsstatistik).",
+                         no_args_is_help=True)
+app.add_typer(events_app, name="events")
 
 console = Console()
 err = Console(stderr=True)
@@ -472,6 +478,240 @@ def report_cmd(
     except LagesbildError as exc:
         _fail(exc)
     console.print(f"Rapporten är skriven: {path.resolve()}")
+
+
+# -- live sources -------------------------------------------------------------------------------------
+
+SourcesOpt = Annotated[Path | None, typer.Option(
+    "--sources", envvar="LAGESBILD_SOURCES",
+    help="TOML-fil med källornas adresser och HTTP-inställningar (förval: de publika tjänsterna).")]
+KommunerOpt = Annotated[list[str] | None, typer.Option("--kommun", "-k", help="Kommunkod (kan upprepas).")]
+LanerOpt = Annotated[list[str] | None, typer.Option("--lan", "-l", help="Länskod (kan upprepas).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Hela Sverige.")]
+YearsOpt = Annotated[list[str] | None, typer.Option("--years", help="År att hämta (kan upprepas; förval: de två "
+                                                                     "senaste i tabellen).")]
+
+
+def _endpoints(sources: Path | None) -> Any:
+    from lagesbild.sources.endpoints import Endpoints
+
+    return Endpoints.load(sources)
+
+
+def _with_progress(fn: Any) -> Any:
+    with _progress() as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = progress.add_task(task, total=total)
+            progress.update(tasks[task], completed=done, total=total)
+
+        return fn(report)
+
+
+def _print_changes(title: str, changes: dict[str, Any]) -> None:
+    console.print(f"[bold]{title}[/]: " + ", ".join(f"{k} {v}" for k, v in changes.items()), highlight=False)
+
+
+def _print_diff(d: Any) -> None:
+    base = f"lista {d.old_year}" if d.old_year else "ingen tidigare lista"
+    console.print(f"[bold]Polisens lista {d.new_year}[/] jämfört med {base}: {d.unchanged} oförändrade",
+                  highlight=False)
+    names = {"added": "Tillkommit", "removed": "Borttaget", "recategorised": "Ny kategori", "renamed": "Nytt namn",
+             "split": "Delat", "merged": "Sammanslaget", "reshaped": "Omritat"}
+    for c in d.changes:
+        arrow = " → ".join(x for x in ("; ".join(c.old), "; ".join(c.new)) if x)
+        console.print(f"  {names[c.kind]}: {arrow}" + (f" ({c.detail})" if c.detail else ""), highlight=False)
+
+
+@import_app.command("scb")
+def import_scb_cmd(
+    kommun: KommunerOpt = None, lan: LanerOpt = None, all_: AllOpt = False, years: YearsOpt = None,
+    level: Annotated[str, typer.Option("--level", help="Områdesnivå (DeSO; RegSO och kommun räknas fram ur "
+                                                         "DeSO).")] = "deso",
+    sources: SourcesOpt = None,
+) -> None:
+    """SCB:s statistik (PxWeb API v2) för DeSO i databasen: befolkning, inkomst, sysselsättning, utbildning, boende."""
+    from lagesbild.store.imports import import_statistics
+
+    if level != "deso":
+        _fail(LagesbildError("only --level deso is imported; RegSO, kommun and län are computed from DeSO"))
+    try:
+        ep = _endpoints(sources)
+        changes = _with_progress(lambda p: import_statistics(_state["db"], ep, kommun, lan, all_, years, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    _print_changes("SCB statistik", changes)
+
+
+@import_app.command("scb-geo")
+def import_scb_geo_cmd(kommun: KommunerOpt = None, lan: LanerOpt = None, all_: AllOpt = False,
+                       sources: SourcesOpt = None) -> None:
+    """DeSO-gränser från SCB:s öppna geodata (WFS, SWEREF 99 TM)."""
+    from lagesbild.store.imports import import_boundaries
+
+    try:
+        ep = _endpoints(sources)
+        changes = _with_progress(lambda p: import_boundaries(_state["db"], ep, kommun, lan, all_, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    _print_changes("SCB gränser", changes)
+
+
+@import_app.command("crosswalk")
+def import_crosswalk_cmd(
+    location: Annotated[str | None, typer.Argument(help="SCB:s korrespondenstabell DeSO 2018–2025 (fil eller URL). "
+                                                        "Utan den: ytviktning från båda gränsskikten.")] = None,
+    kommun: KommunerOpt = None, lan: LanerOpt = None, sources: SourcesOpt = None,
+) -> None:
+    """Nyckel från DeSO 2018 till DeSO 2025, så att äldre serier kan läggas på dagens områden."""
+    from lagesbild.store.imports import import_crosswalk
+
+    try:
+        ep = _endpoints(sources)
+        changes = _with_progress(lambda p: import_crosswalk(_state["db"], ep, location, kommun, lan, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    _print_changes("DeSO 2018 → 2025", changes)
+
+
+@import_app.command("polisen-omraden")
+def import_polisen_cmd(
+    location: Annotated[str | None, typer.Argument(
+        help="Polisens zip (fil eller URL; förval: 2025 års lista).")] = None,
+    list_year: Annotated[int | None, typer.Option("--list-year", help="Listans år (förval: året i filnamnet).")] = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Polisens utsatta och särskilt utsatta områden; visar vad som ändrats mot förra listan."""
+    from lagesbild.store.imports import import_designations
+
+    try:
+        ep = _endpoints(sources)
+        d = _with_progress(lambda p: import_designations(_state["db"], ep, location, list_year, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    _print_diff(d)
+
+
+@import_app.command("bra")
+def import_bra_cmd(
+    location: Annotated[str | None, typer.Argument(help="Export ur Brås statistikdatabas (CSV eller Excel, fil "
+                                                        "eller URL).")] = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Brås anmälda brott per kommun, in i samma serier som den inbyggda datamängden."""
+    from lagesbild.store.imports import import_crime
+
+    try:
+        ep = _endpoints(sources)
+        changes = _with_progress(lambda p: import_crime(_state["db"], ep, location, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    _print_changes("Brå", changes)
+
+
+@import_app.command("incidents")
+def import_incidents_cmd(
+    file: Annotated[Path, typer.Argument(help="Lokala händelser (EST) som CSV eller Excel.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="JSON som anger kolumnerna, t.ex. "
+                                                 '{"date": "Datum", "category": "Händelse", "lat": "Lat", '
+                                                 '"lon": "Long"}.')] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Läs in de giltiga raderna och skriv de "
+                                               "ogiltiga till FIL.rejects.csv.")] = False,
+    dataset: Annotated[str | None, typer.Option("--dataset", help="Namn på datamängden (förval: filnamnet); "
+                                                "samma namn ersätter en tidigare import.")] = None,
+) -> None:
+    """En kommuns lokala händelser: placeras i DeSO; bara antal per område, kategori och vecka sparas."""
+    from lagesbild.store.imports import import_incidents
+
+    try:
+        r = import_incidents(_state["db"], file, mapping, skip_invalid, dataset)
+    except LagesbildError as exc:
+        _fail(exc)
+    console.print(f"{r.dataset}: {r.loaded} av {r.rows} rader inlästa i {r.cells} celler (DeSO × kategori × vecka)"
+                  + (", ersatte tidigare import" if r.replaced else ""), highlight=False)
+    if r.rejects_file:
+        console.print(f"{r.rejected} ogiltiga rader skrivna till {r.rejects_file}", highlight=False)
+
+
+def _parse_every(text: str) -> float:
+    import re
+
+    m = re.fullmatch(r"(\d+)\s*([smh]?)", text.strip())
+    if not m:
+        raise LagesbildError(f"--every {text!r}: expected e.g. 90s, 10m or 1h")
+    seconds = int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    if seconds < 60:
+        raise LagesbildError("--every must be at least 60 s: the Police allow at most 60 calls an hour")
+    return float(seconds)
+
+
+@events_app.command("poll")
+def events_poll_cmd(
+    once: Annotated[bool, typer.Option("--once", help="Hämta en gång och avsluta.")] = False,
+    every: Annotated[str | None, typer.Option("--every", help="Hämta med jämna mellanrum, t.ex. 10m "
+                                              "(minst 60 s; avsluta med Ctrl+C).")] = None,
+    sources: SourcesOpt = None,
+) -> None:
+    """Hämta Polisens senaste händelser (högst 500) och spara nya; minst 10 s mellan anrop, högst 60 i timmen."""
+    import time
+
+    from lagesbild.store.imports import poll_events
+
+    if once == (every is not None):
+        _fail(LagesbildError("give either --once or --every"))
+    try:
+        ep = _endpoints(sources)
+        interval = _parse_every(every) if every else 0.0
+        while True:
+            r = poll_events(_state["db"], ep)
+            console.print(f"{r.fetched} händelser hämtade, {r.new} nya ({r.located_kommun} på kommun, "
+                          f"{r.located_lan_only} bara på län, {r.unlocated} utan plats)", highlight=False)
+            if once:
+                break
+            time.sleep(interval)
+    except LagesbildError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("Avbrutet.")
+
+
+@app.command("sync")
+def sync_cmd(
+    kommun: KommunerOpt = None, lan: LanerOpt = None, all_: AllOpt = False, years: YearsOpt = None,
+    no_events: Annotated[bool, typer.Option("--no-events", help="Hoppa över Polisens händelser.")] = False,
+    sources: SourcesOpt = None,
+) -> None:
+    """Uppdatera allt från källorna: SCB (gränser och statistik), Polisens områden och händelser, Brå.
+
+    Förval: de kommuner databasen redan har. En källa som fel rapporteras och ger slutkod 5; de andra
+    läses ändå in. Databasen byggs om i ett steg.
+    """
+    from lagesbild.store.imports import sync
+
+    try:
+        ep = _endpoints(sources)
+        report = _with_progress(lambda p: sync(_state["db"], ep, kommun, lan, all_, years, not no_events, p))
+    except LagesbildError as exc:
+        _fail(exc)
+    table = Table(title="Synkronisering")
+    for col in ("Källa", "Status", "Ändringar"):
+        table.add_column(col)
+    for part in report.parts:
+        status = "[green]ok[/]" if part.ok else "[bold red]fel[/]"
+        detail = ", ".join(f"{k} {v}" for k, v in part.changes.items()) if part.ok else part.message
+        if part.ok and not part.changes:
+            detail = part.message
+        table.add_row(part.source, status, detail)
+    console.print(table)
+    if report.diff is not None and report.diff.changes:
+        _print_diff(report.diff)
+    if report.built:
+        console.print(f"Databas: {report.built.database} ({report.built.counts.get('area', 0)} områden, "
+                      f"{report.built.counts.get('observation', 0)} värden)", highlight=False)
+    if report.failed:
+        raise typer.Exit(5)
 
 
 @app.command("serve")

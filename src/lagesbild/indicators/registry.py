@@ -86,6 +86,60 @@ DESO_INDICATORS: tuple[Indicator, ...] = (
          "TAB6065", "Personer boende i flerbostadshus i procent av befolkningen.", group="boende"),
 )
 
+@dataclass(frozen=True)
+class ScbSpec:
+    """How an indicator is read from an SCB PxWeb table (the DeSO/RegSO tables of the 2025 division).
+
+    ``select``: the codes of each dimension (besides Region and Tid) summed into the numerator.
+    ``calc``: "value" (the cell as published), "share" (numerator / the ``of`` codes of ``share_dim``
+    × 100), "ratio" (numerator / the content ``of_contents`` × 100) or "yoy" (change against the
+    previous period, % of it).
+    """
+
+    table: str
+    select: dict[str, tuple[str, ...]]
+    calc: str = "value"
+    share_dim: str = ""
+    of: tuple[str, ...] = ()
+    of_contents: str = ""
+
+    def __post_init__(self) -> None:
+        if self.calc not in ("value", "share", "ratio", "yoy"):
+            raise ValueError(f"{self.table}: unknown calc {self.calc!r}")
+        if self.calc == "share" and (not self.share_dim or not self.of):
+            raise ValueError(f"{self.table}: a share needs share_dim and of")
+        if self.calc == "ratio" and not self.of_contents:
+            raise ValueError(f"{self.table}: a ratio needs of_contents")
+
+
+_POP = {"Alder": ("totalt",), "Kon": ("1+2",), "ContentsCode": ("000007Y7",)}
+SCB_SPECS: dict[str, ScbSpec] = {
+    "pop": ScbSpec("TAB6574", _POP),
+    "growth": ScbSpec("TAB6574", _POP, "yoy"),
+    "young": ScbSpec("TAB6574", {"Alder": ("20-24", "25-29", "30-34"), "Kon": ("1+2",),
+                                 "ContentsCode": ("000007Y7",)}, "share", "Alder", ("totalt",)),
+    "single": ScbSpec("TAB6568", {"Hushallstyp": ("ESUB",), "ContentsCode": ("000007Y1",)}, "share",
+                      "Hushallstyp", ("TOTALT",)),
+    "foreign": ScbSpec("TAB6571", {"UtlBakgrund": ("1",), "Kon": ("1+2",), "ContentsCode": ("000007Y4",)},
+                       "share", "UtlBakgrund", ("SA",)),
+    "income": ScbSpec("TAB6683", {"Inkomstkomponenter": ("240",), "Kon": ("1+2",), "ContentsCode": ("000008A4",)}),
+    "income_med": ScbSpec("TAB6684", {"ContentsCode": ("000008AB",)}),
+    "capital_inc": ScbSpec("TAB6683", {"Inkomstkomponenter": ("230",), "Kon": ("1+2",),
+                                       "ContentsCode": ("000008A2",)}),
+    "low_econ": ScbSpec("TAB6685", {"Alder": ("tot",), "ContentsCode": ("000008AC",)}),
+    "unemp": ScbSpec("TAB6680", {"Kon": ("1+2",), "Alder": ("20-64",), "ContentsCode": ("0000089W",)}, "ratio",
+                     of_contents="0000089V"),
+    "employment": ScbSpec("TAB6680", {"Kon": ("1+2",), "Alder": ("20-64",), "ContentsCode": ("0000089X",)},
+                          "ratio", of_contents="0000089Y"),
+    "higher_ed": ScbSpec("TAB6534", {"UtbildningsNiva": ("5", "6"), "ContentsCode": ("000007Z6",)}, "share",
+                         "UtbildningsNiva", ("21", "3+4", "5", "6")),
+    "renters": ScbSpec("TAB6638", {"Upplatelseform": ("1",), "ContentsCode": ("00000864",)}, "share",
+                       "Upplatelseform", ("1", "2", "3", "ÖVRIGT")),
+    "flats": ScbSpec("TAB6065", {"Hustyp": ("FLERBOST",), "ContentsCode": ("0000077F",)}, "share", "Hustyp",
+                     ("TOTALT",)),
+}
+
+
 SCHOOL_SOURCE = "Skolverket / Skolinspektionen"
 CLIMATE_SOURCE = "MCF, SMHI och SGU"
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, inspect, insert, select
+from sqlalchemy import Connection, insert, inspect, select
 
 from lagesbild import __version__
 from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url, sqlite_path
@@ -31,13 +31,13 @@ from lagesbild.geo.geometry import geojson_to_geometry, rings_latlon_to_geometry
 from lagesbild.geo.overlay import CATEGORY_ORDER, overlaps
 from lagesbild.indicators.aggregate import aggregate
 from lagesbild.indicators.registry import ALL_INDICATORS, BY_ID, DESO_INDICATORS, OTHER_INDICATORS, crime_indicator_id
-from lagesbild.sources.snapshot import DesignationRecord, DesoRecord, Snapshot
+from lagesbild.sources.snapshot import CrimeRecord, DesignationRecord, DesoRecord, Snapshot
 from lagesbild.store import models as m
 from lagesbild.store.db import make_engine, replace_file_atomically
 
-# Tables filled by imports over time (events, incidents, crosswalk, call log): a rebuild copies them
+# Tables filled by imports over time (events, incidents, crosswalk): a rebuild copies them
 # from the database it replaces instead of starting them empty.
-PERSISTENT_TABLES = (m.PoliceEvent, m.FetchLog, m.IncidentImport, m.IncidentCount, m.DesoCrosswalk)
+PERSISTENT_TABLES = (m.PoliceEvent, m.IncidentImport, m.IncidentCount, m.DesoCrosswalk)
 
 Progress = Callable[[str, int, int], None]
 RIKET = "00"
@@ -277,9 +277,11 @@ def build_dataset(ds: Dataset, db: str | None = None, progress: Progress = _noop
             for period, value in series.items():
                 long_rows.append((r.code, ind, period, value, r.counts.get(ind)))
     long = pd.DataFrame(long_rows, columns=["area", "indicator", "period", "value", "n"])
-    value_source = {(r.code, ind): r.value_sources.get(ind) or _source_for(ind) for r in deso for ind in r.values}
+    # indicator -> source, or "indicator|period" -> source where one period came from elsewhere (crosswalk)
+    overrides = {r.code: r.value_sources for r in deso if r.value_sources}
     for row in long.itertuples(index=False):
-        src = value_source[(row.area, row.indicator)]
+        vs = overrides.get(row.area, {})
+        src = vs.get(f"{row.indicator}|{row.period}") or vs.get(row.indicator) or _source_for(row.indicator)
         observations.append(dict(area=row.area, indicator=row.indicator, period=row.period, value=row.value,
                                  status="ok", preliminary=False, source=src,
                                  retrieved=retrieved_by_source.get(src), n=None if pd.isna(row.n) else int(row.n)))

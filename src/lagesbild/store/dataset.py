@@ -87,7 +87,7 @@ def load_database(url: str) -> Dataset:
     value_sources: dict[str, dict[str, str]] = defaultdict(dict)
     for r in obs.itertuples(index=False):
         values[r.area].setdefault(r.indicator, {})[r.period] = float(r.value)
-        value_sources[r.area][r.indicator] = r.source
+        value_sources[r.area][f"{r.indicator}|{r.period}"] = r.source
         if not pd.isna(r.n):
             counts[r.area][r.indicator] = int(r.n)
     deso = []

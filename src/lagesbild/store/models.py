@@ -174,17 +174,9 @@ class PoliceEvent(Base):
     location_name: Mapped[str] = mapped_column(String(100))
     kommun: Mapped[str | None] = mapped_column(String(4), index=True)
     lan: Mapped[str | None] = mapped_column(String(2), index=True)
+    located_by: Mapped[str] = mapped_column(String(10))  # "location" (the API's field), "title" or "none"
     raw: Mapped[str] = mapped_column(Text)
     fetched: Mapped[datetime] = mapped_column(DateTime)
-
-
-class FetchLog(Base):
-    """When a rate-limited source was called (so limits hold across separate runs)."""
-
-    __tablename__ = "fetch_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    source: Mapped[str] = mapped_column(String(40), index=True)
-    at: Mapped[float] = mapped_column(Float)
 
 
 class IncidentImport(Base):

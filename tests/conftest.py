@@ -22,6 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="lagesbild-test-cache-")
+    # The events API's call log (its rate limit holds across runs) lives under XDG_STATE_HOME.
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="lagesbild-test-state-")
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +68,30 @@ def features(repo):  # type: ignore[no-untyped-def]
     from lagesbild.analysis.features import build_features
 
     return build_features(repo)
+
+
+@pytest.fixture()
+def fresh_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty call log for rate-limited sources (no waiting on an earlier test's calls)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture()
+def db_copy(db_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the embedded database, for tests that import into it."""
+    import shutil
+
+    dst = tmp_path / "copy.sqlite"
+    shutil.copy(db_path, dst)
+    return dst
+
+
+@pytest.fixture()
+def fake(httpserver):  # type: ignore[no-untyped-def]
+    """Every live source on a local HTTP server (see tests/fakesources.py)."""
+    from fakesources import SHARED, FakeSources
+
+    if not (SHARED / "fixtures").exists():
+        pytest.skip("needs ../shared/data beside the repository")
+    return FakeSources(httpserver)

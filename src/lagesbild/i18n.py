@@ -48,6 +48,12 @@ TEXT: dict[str, dict[str, str]] = {
         "crime.prelim": "Preliminära uppgifter ingår.", "crime.caveat": "Anmälda brott speglar också "
         "anmälningsbenägenhet och polisens arbete, inte bara brottsligheten.",
         "crime.none": "Ingen brottsstatistik för {name} i datamängden.",
+        "events.h": "Polisens händelser", "events.type": "Händelsetyp", "events.total": "Totalt",
+        "events.lead": "{n} händelser som Polisen publicerat för {name}, {first}–{last}, per typ och månad.",
+        "events.lan": "Därtill {n} händelser som Polisen bara anger på länsnivå ({lan}).",
+        "events.note": "Händelserna är ett urval som Polisen väljer att publicera på polisen.se, inte brottsstatistik. "
+        "Platsen är kommunen eller länet (ibland kommunen ur rubriken), aldrig adressen. Källa: Polisen, händelser-API.",
+        "events.none": "Inga av Polisens publicerade händelser är sparade för {name} (hämta med `lagesbild events poll`).",
         "des.h": "Polisens utpekade områden", "des.area": "Område", "des.cat": "Kategori", "des.ort": "Ort",
         "des.since": "Sedan", "des.km2": "Yta, km²", "des.deso": "DeSO till minst {share} inom området",
         "des.pop": "Invånare i dessa DeSO", "des.src": "Källa: Polismyndigheten, lista {year}. Andelen av varje DeSO "
@@ -201,6 +207,13 @@ TEXT: dict[str, dict[str, str]] = {
         "crime.prelim": "Preliminary figures included.", "crime.caveat": "Reported crime also reflects the "
         "willingness to report and the work of the police, not crime alone.",
         "crime.none": "No crime statistics for {name} in the dataset.",
+        "events.h": "Police events", "events.type": "Event type", "events.total": "Total",
+        "events.lead": "{n} events published by the Police for {name}, {first}–{last}, by type and month.",
+        "events.lan": "Also {n} events that the Police place only at county level ({lan}).",
+        "events.note": "The events are a selection the Police choose to publish on polisen.se, not crime statistics. "
+        "The place is the municipality or county (sometimes the municipality from the title), never an address. "
+        "Source: Police events API.",
+        "events.none": "No published Police events are stored for {name} (fetch them with `lagesbild events poll`).",
         "des.h": "The Police's designated areas", "des.area": "Area", "des.cat": "Category", "des.ort": "Place",
         "des.since": "Since", "des.km2": "Area, km²", "des.deso": "DeSO at least {share} inside",
         "des.pop": "Inhabitants of these DeSO", "des.src": "Source: Swedish Police, list {year}. The share of each DeSO "

@@ -193,11 +193,32 @@ def _build_context(repo: Repository, code: str, level: str, area_href: Callable[
         n_mostly=len(mostly), ref_labels=ref_labels, key_figures=key_figures, indicators=indicators,
         classes=classes, maps=maps, rows=rows, n_flagged=len(flagged), mark_z=number(MARK_Z, 1),
         crime=crime, sources=_sources(repo), reference=comparators[-1] if comparators else info, warning=warning,
-        typology=typology,
+        typology=typology, events=_events(repo, info, level, lang),
         map_classes=classes + [risk_classes, type_classes], area_link=area_href,
         focus=_focus(info, comparators, ref_values, periods, crime, des_rows, float(pop.reindex(labelled.index).sum()),
                      warning, lang),
     )
+
+
+def _events(repo: Repository, info: Any, level: str, lang: str) -> dict[str, Any]:
+    """The Police's published events as counts per type and month (a selection, not crime statistics)."""
+    from lagesbild.sources.polisen_events import TYPE_LABELS
+
+    if level not in ("kommun", "lan"):
+        return dict(available=False, lan_total=0)
+    counts = repo.event_counts(kommun=info.code) if level == "kommun" else repo.event_counts(lan=info.code)
+    lan_code = info.code if level == "lan" else info.code[:2]
+    lan_only = int(repo.event_counts(lan=lan_code, lan_only=True)["n"].sum()) if level == "kommun" else 0
+    if counts.empty:
+        return dict(available=False, lan_total=lan_only, lan_name=repo.area(lan_code).name)
+    wide = counts.pivot_table(index="type", columns="month", values="n", aggfunc="sum", fill_value=0)
+    wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False).index]
+    months = list(wide.columns)
+    idx = 1 if lang == "en" else 0
+    rows = [dict(type=TYPE_LABELS.get(t, (t, t))[idx], counts=[int(v) for v in wide.loc[t]], total=int(wide.loc[t].sum()))
+            for t in wide.index]
+    return dict(available=True, months=months, rows=rows, total=int(wide.values.sum()), first=months[0],
+                last=months[-1], lan_total=lan_only, lan_name=repo.area(lan_code).name)
 
 
 def _maps(deso: pd.DataFrame, values: pd.DataFrame, shares: pd.DataFrame, classes: list[Classes],

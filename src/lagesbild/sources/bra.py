@@ -55,8 +55,8 @@ def _rows_from_csv(data: bytes, label: str) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    head = text.splitlines()[:30]  # title rows may come first; decimal commas make ',' alone misleading
+    delimiter = ";" if sum(ln.count(";") for ln in head) >= sum(ln.count(",") for ln in head) else ","
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 

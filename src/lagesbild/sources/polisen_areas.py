@@ -218,8 +218,8 @@ def diff(old: list[DesignationRecord], new: list[DesignationRecord], old_year: i
         groups.setdefault(find(len(old) + j), ([], []))[1].append(j)
     for olds, news in sorted(groups.values(), key=lambda g: (sorted(new[j].name for j in g[1]),
                                                               sorted(old[i].name for i in g[0]))):
-        o = [_label(old[i]) for i in olds]
-        n = [_label(new[j]) for j in news]
+        o = sorted(_label(old[i]) for i in olds)
+        n = sorted(_label(new[j]) for j in news)
         if not olds:
             out.changes.append(Change("added", [], n, new[news[0]].category))
         elif not news:

@@ -239,7 +239,13 @@ def parts(spec: ScbSpec, data: JsonStat, region: str, period: str, previous: str
     return None if den is None else (num, den)
 
 
+DECIMALS = 6
+
+
 def value(spec: ScbSpec, p: tuple[float, float | None] | None) -> float | None:
+    """The indicator from (numerator, denominator). Derived percentages are rounded to ``DECIMALS``
+    places, so a value does not depend on the order of floating-point operations (a difference of
+    1e-14 can otherwise break a tie in a rank or a tree split and move a risk score)."""
     if p is None:
         return None
     num, den = p
@@ -247,7 +253,7 @@ def value(spec: ScbSpec, p: tuple[float, float | None] | None) -> float | None:
         return num
     if not den:
         return None
-    return (num / den - 1.0) * 100.0 if spec.calc == "yoy" else num / den * 100.0
+    return round((num / den - 1.0) * 100.0 if spec.calc == "yoy" else num / den * 100.0, DECIMALS)
 
 
 def compute(spec: ScbSpec, data: JsonStat, region: str, period: str, previous: str | None) -> float | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, String, func, select
 
 from lagesbild.errors import UnknownCodeError
 from lagesbild.geo import codes
@@ -183,6 +183,24 @@ class Repository:
             for des_id, deso in conn.execute(stmt):
                 out.setdefault(des_id, []).append(deso)
         return out
+
+    # -- events ------------------------------------------------------------------------------------
+    def event_counts(self, kommun: str | None = None, lan: str | None = None,
+                     lan_only: bool = False) -> pd.DataFrame:
+        """Police events per month ("2026-02") and normalised type, for a kommun or a län.
+
+        ``lan_only``: the län's events that are not placed in any kommun.
+        """
+        e = m.PoliceEvent
+        month = func.substr(func.cast(e.occurred, String), 1, 7)
+        stmt = select(month.label("month"), e.type, func.count().label("n")).group_by(month, e.type)
+        if kommun:
+            stmt = stmt.where(e.kommun == kommun)
+        if lan:
+            stmt = stmt.where(e.lan == lan)
+        if lan_only:
+            stmt = stmt.where(e.kommun.is_(None))
+        return self._frame(stmt.order_by(month, e.type))
 
     def meta(self) -> dict[str, str]:
         with self.engine.connect() as conn:

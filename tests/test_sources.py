@@ -1,0 +1,377 @@
+"""The live sources, offline: every client runs against a local HTTP server (tests/fakesources.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lagesbild.errors import LagesbildError, SourceDataError, SourceFetchError
+from lagesbild.sources.endpoints import Endpoints
+from lagesbild.sources.http import RateLimit, RateLimiter
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fixtures"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+# -- the whole sync ------------------------------------------------------------------------------------
+
+def test_sync_fills_a_fresh_database_like_the_embedded_data(fake, tmp_path, db_path, fresh_state, repo):
+    from lagesbild.report.lagesbild import build_context, render
+    from lagesbild.store.db import open_engine
+    from lagesbild.store.imports import sync
+    from lagesbild.store.queries import Repository
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "sources.toml"))
+    db = tmp_path / "synced.sqlite"
+    report = sync(str(db), ep, None, None, True)
+    assert not report.failed, [p.message for p in report.failed]
+    assert report.built is not None and report.built.counts["area"] == 2919
+
+    # Every SCB and Brå value of the embedded database (DeSO and the aggregates) is there, equal.
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"attach '{db_path}' as e")
+        n, bad, missing = conn.execute(
+            "select count(*), sum(a.id is not null and abs(a.value - b.value) > 1e-9 * abs(b.value) + 1e-9), "
+            "sum(a.id is null) from e.observation b left join observation a on a.area = b.area "
+            "and a.indicator = b.indicator and a.period = b.period "
+            "where b.indicator not like 'school%' and b.source not in ('skola', 'klimat')").fetchone()
+        assert n > 60_000 and bad == 0 and missing == 0
+        assert conn.execute("select count(*) from e.area a join area b using (code) "
+                            "where abs(a.area_km2 - b.area_km2) > 1e-9 or a.population != b.population"
+                            ).fetchone()[0] == 0
+        # Every value says where it came from: the SCB table and the retrieval date.
+        sources = dict(conn.execute("select id, url from source").fetchall())
+        assert {"scb_TAB6574", "scb_TAB6680", "scb_geo", "polisen_uso", "bra"} <= set(sources)
+        assert conn.execute("select count(*) from observation where source = 'scb_TAB6685' "
+                            "and retrieved is null").fetchone()[0] == 0
+
+    # The Norrköping report: the same areas, designations, risk, typology and crime figures.
+    synced = Repository(open_engine(str(db)))
+    a, b = build_context(repo, "0581", "kommun"), build_context(synced, "0581", "kommun")
+    for key in ("designations", "typology", "key_figures", "rows", "labelled", "focus"):
+        assert json.dumps(a[key], default=str, sort_keys=True) == json.dumps(b[key], default=str, sort_keys=True), key
+    for key in ("latest", "trends", "table", "rates"):
+        assert json.dumps(a["crime"][key], default=str) == json.dumps(b["crime"][key], default=str), key
+    warn_a = [(r["code"], round(r["risk_value"], 6), r["interval"]) for r in a["warning"]["rows"]]
+    warn_b = [(r["code"], round(r["risk_value"], 6), r["interval"]) for r in b["warning"]["rows"]]
+    assert warn_a == warn_b and len(a["rows"]) == 79
+
+    # Events were stored once, with their raw JSON, and show in the report as counts per type and month.
+    assert _rows(db, "select count(*), count(distinct id) from police_event") == [(191, 191)]
+    n_kommun, n_lan_only = _rows(db, "select sum(kommun = '0581'), sum(kommun is null) from police_event "
+                                     "where lan = '05'")[0]
+    assert n_kommun > 0 and n_lan_only > 0
+    assert b["events"]["available"] and b["events"]["total"] == n_kommun and b["events"]["lan_total"] == n_lan_only
+    html = render(b)
+    assert "Polisens händelser" in html and "inte brottsstatistik" in html
+
+
+def test_sync_reports_a_failed_source_and_keeps_the_rest(fake, tmp_path, db_copy, fresh_state):
+    from lagesbild.store.imports import sync
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    fake.faults["/polisen/uso"] = ["500"] * 5
+    report = sync(str(db_copy), ep, ["0581"], None, False, events=False)
+    assert [p.source for p in report.failed] == ["Polisen utsatta områden"]
+    assert "HTTP 500" in report.failed[0].message and "Polismyndigheten" in report.failed[0].message
+    assert report.built is not None  # SCB and Brå still landed
+
+
+def test_cli_sync_exit_code(fake, tmp_path, db_copy, fresh_state):
+    from typer.testing import CliRunner
+
+    from lagesbild.cli import app
+
+    toml = fake.sources_toml(tmp_path / "s.toml")
+    fake.faults["/polisen/api/events"] = ["500"] * 5
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "sync", "--kommun", "0581", "--sources", str(toml)])
+    assert res.exit_code == 5, res.output
+    assert "Polisen händelser" in res.output and "SCB statistik" in res.output
+
+
+# -- SCB PxWeb --------------------------------------------------------------------------------------------
+
+def test_jsonstat_parses_the_real_scb_sample():
+    from lagesbild.sources.scb import parse_jsonstat
+
+    doc = json.loads((FIXTURES / "scb_pxweb_sample.json").read_text(encoding="utf-8"))
+    data = parse_jsonstat(doc, "sample")
+    assert data.ids == ["Region", "Civilstand", "Alder", "Kon", "ContentsCode", "Tid"]
+    assert data.get(Region="00", Civilstand="OG", Alder="0", Kon="1", ContentsCode="BE0101N1",
+                    Tid=data.codes["Tid"][0]) == 50937.0
+    cut = dict(doc, value=[])
+    cut["size"] = [1, 1, 1, 1, 2, 1]
+    with pytest.raises(SourceFetchError, match="categories"):
+        parse_jsonstat(cut, "sample")
+
+
+def test_scb_requests_stay_under_the_cell_limit(httpserver, db_copy, tmp_path):
+    from fakesources import SHARED, FakeSources
+
+    from lagesbild.store.imports import import_statistics
+
+    if not SHARED.exists():
+        pytest.skip("needs ../shared/data")
+    fake = FakeSources(httpserver, max_cells=1500)  # the fake answers 403 to anything larger
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    before = _rows(db_copy, "select area, indicator, period, value from observation where area like '0581%' "
+                            "and source = 'scb' order by 1, 2, 3")
+    changes = import_statistics(str(db_copy), ep, None, ["05"], False, None)
+    posts = [p for method, p in fake.log if method == "POST"]
+    assert len(posts) > 10  # more than one request per table
+    assert changes["anrop"] == len(posts)
+    after = _rows(db_copy, "select area, indicator, period, value from observation where area like '0581%' "
+                           "and source like 'scb_TAB%' order by 1, 2, 3")
+    got = {r[:3]: r[3] for r in after}  # SCB also gives population for the year before (for the change)
+    assert all(abs(got[r[:3]] - r[3]) < 1e-9 for r in before) and len(before) > 1500
+
+
+@pytest.mark.parametrize(("fault", "message"), [
+    ("500", "HTTP 500"),
+    ("truncated", "not valid JSON"),
+    ("timeout", "timeout"),
+    ("schema", "no 'Tid' dimension"),
+])
+def test_scb_failures_leave_the_database_unchanged(fake, tmp_path, db_copy, fault, message):
+    from lagesbild.store.imports import import_statistics
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    if fault == "schema":
+        from werkzeug import Response
+
+        def renamed(request):  # SCB renames the time dimension
+            doc = json.loads(fake.respond(request).get_data())
+            doc["id"] = [("Period" if d == "Tid" else d) for d in doc["id"]]
+            doc["dimension"]["Period"] = doc["dimension"].pop("Tid")
+            return Response(json.dumps(doc), content_type="application/json")
+
+        fake.faults["/scb/api/v2/tables/TAB6534/metadata"] = [renamed]
+    else:
+        fake.faults["/scb/api/v2/tables/TAB6534/data"] = [fault] * 3
+    before = _sha(db_copy)
+    with pytest.raises(LagesbildError, match=message) as exc:
+        import_statistics(str(db_copy), ep, ["0581"], None, False, None)
+    assert "SCB" in str(exc.value)
+    assert _sha(db_copy) == before
+    assert not list(db_copy.parent.glob(".lagesbild-build-*"))
+
+
+def test_scb_retries_after_429(fake, tmp_path, db_copy):
+    from lagesbild.store.imports import import_statistics
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    fake.faults["/scb/api/v2/tables/TAB6680/data"] = ["429"]
+    changes = import_statistics(str(db_copy), ep, ["0581"], None, False, None)
+    data_calls = [p for m, p in fake.log if p.endswith("TAB6680/data")]
+    assert len(data_calls) == 2 and changes["värden"] > 0
+
+
+def test_rate_limiter_keeps_scb_and_police_limits():
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(s: float) -> None:
+        waits.append(s)
+        now[0] += s
+
+    scb = RateLimiter(RateLimit(30, 10.0), clock=lambda: now[0], sleep=sleep)
+    for _ in range(30):
+        scb.acquire()
+    assert waits == []
+    scb.acquire()  # the 31st call within 10 s waits for the window
+    assert waits == [pytest.approx(10.0)]
+
+    waits.clear()
+    now[0] = 0.0
+    police = RateLimiter(RateLimit(60, 3600.0, min_interval=10.0), clock=lambda: now[0], sleep=sleep)
+    times = []
+    for _ in range(61):
+        police.acquire()
+        times.append(now[0])
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 10.0 - 1e-9
+    assert times[60] - times[0] >= 3600.0 - 1e-9  # the 61st call comes an hour after the first
+
+
+# -- the Police's designated areas -----------------------------------------------------------------------
+
+def _zip_with(features: list[dict], path: Path) -> Path:
+    import zipfile
+
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
+           "features": features}
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("uso.geojson", json.dumps(doc, ensure_ascii=False))
+    return path
+
+
+def _fixture_features() -> list[dict]:
+    import zipfile
+
+    with zipfile.ZipFile(FIXTURES / "uso_2025_geojson.zip") as zf:
+        return json.loads(zf.read(zf.namelist()[0]))["features"]
+
+
+def test_police_areas_same_list_from_the_zip(fake, tmp_path, db_copy):
+    from lagesbild.store.imports import import_designations
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    before = dict(_rows(db_copy, "select deso, share_any from deso_designation_share"))
+    d = import_designations(str(db_copy), ep, None, None)
+    assert d.new_year == 2025 and d.old_year == 2025 and d.unchanged == 65 and d.changes == []
+    after = dict(_rows(db_copy, "select deso, share_any from deso_designation_share"))
+    assert before.keys() == after.keys()
+    # The zip's coordinates are the WGS84 file re-projected to the millimetre: shares agree to 1e-5.
+    assert max(abs(before[k] - after[k]) for k in before) < 1e-5
+
+
+def test_police_areas_new_list_diff(tmp_path, db_copy):
+    import shapely
+
+    from lagesbild.store.imports import import_designations
+
+    feats = _fixture_features()
+    by_name = {f["properties"]["NAMN"]: f for f in feats}
+    new = [f for f in feats if f["properties"]["NAMN"] not in ("Hageby", "Navestad", "Skäggetorp", "Rinkeby")]
+    recat = json.loads(json.dumps(by_name["Skäggetorp"]))
+    recat["properties"]["KATEGORI"] = "Utsatt område"
+    new.append(recat)
+    # Hageby and Navestad merged into one area
+    union = shapely.union_all([shapely.geometry.shape(by_name[n]["geometry"]) for n in ("Hageby", "Navestad")])
+    new.append({"type": "Feature", "geometry": shapely.geometry.mapping(union),
+                "properties": {"NAMN": "Norrköping syd", "KATEGORI": "Utsatt område", "ORT": "Norrköping",
+                               "REGION": "Öst", "AKTUALITET_START": "2027-12-01"}})
+    # Rinkeby split in two along a vertical line through its centre
+    rink = shapely.geometry.shape(by_name["Rinkeby"]["geometry"])
+    cx = rink.centroid.x
+    minx, miny, maxx, maxy = rink.bounds
+    for i, box in enumerate((shapely.box(minx - 1, miny - 1, cx, maxy + 1), shapely.box(cx, miny - 1, maxx + 1, maxy + 1))):
+        new.append({"type": "Feature", "geometry": shapely.geometry.mapping(rink.intersection(box)),
+                    "properties": dict(by_name["Rinkeby"]["properties"], NAMN=f"Rinkeby {'västra' if i == 0 else 'östra'}")})
+    zip_path = _zip_with(new, tmp_path / "uso_2027.zip")
+    d = import_designations(str(db_copy), Endpoints(), str(zip_path), None)
+    kinds = {(c.kind, tuple(n.split(" (")[0] for n in c.old), tuple(n.split(" (")[0] for n in c.new)) for c in d.changes}
+    assert ("merged", ("Hageby", "Navestad"), ("Norrköping syd",)) in kinds
+    assert ("split", ("Rinkeby",), ("Rinkeby västra", "Rinkeby östra")) in kinds
+    assert any(k == "recategorised" and o == ("Skäggetorp",) for k, o, _ in kinds)
+    assert d.old_year == 2025 and d.new_year == 2027 and d.unchanged == 61
+    # Both lists are kept; the newest is current and its overlaps were computed.
+    assert _rows(db_copy, "select list_year, count(*) from designation group by 1") == [(2025, 65), (2027, 65)]
+    assert _rows(db_copy, "select value from meta where key = 'designation_list_year'") == [("2027",)]
+    n27 = _rows(db_copy, "select count(*) from deso_designation_share where list_year = 2027")[0][0]
+    assert n27 > 200
+
+
+def test_police_areas_unknown_category_fails_loudly(tmp_path, db_copy):
+    from lagesbild.store.imports import import_designations
+
+    feats = _fixture_features()
+    feats[3]["properties"]["KATEGORI"] = "Mycket utsatt område"
+    before = _sha(db_copy)
+    with pytest.raises(SourceDataError, match=r"feature 4 .*unknown KATEGORI 'Mycket utsatt område'"):
+        import_designations(str(db_copy), Endpoints(), str(_zip_with(feats, tmp_path / "uso_2027.zip")), None)
+    assert _sha(db_copy) == before
+
+
+def test_police_areas_in_degrees_are_refused(tmp_path, db_copy):
+    from lagesbild.store.imports import import_designations
+
+    doc = json.loads((FIXTURES.parent / "polisen" / "uso_2025.geojson").read_text(encoding="utf-8"))
+    feats = [{"type": "Feature", "geometry": f["geometry"],
+              "properties": {"NAMN": f["properties"]["name"], "KATEGORI": f["properties"]["kategori"]}}
+             for f in doc["features"]]
+    with pytest.raises(SourceDataError, match="not SWEREF 99 TM"):
+        import_designations(str(db_copy), Endpoints(), str(_zip_with(feats, tmp_path / "x_2026.zip")), None)
+
+
+# -- the Police's events ------------------------------------------------------------------------------------
+
+def test_events_are_normalised_located_and_stored_once(fake, tmp_path, db_copy):
+    from lagesbild.sources import polisen_events as pe
+    from lagesbild.sources.http import SourceClient
+    from lagesbild.store.imports import poll_events
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    now = [1_000_000.0]
+    waits: list[float] = []
+
+    def sleep(s: float) -> None:
+        waits.append(s)
+        now[0] += s
+
+    client = SourceClient(pe.SOURCE, RateLimiter(pe.LIMIT, pe.FileCallLog("t", tmp_path), clock=lambda: now[0],
+                                                 sleep=sleep), settings=ep.http)
+    first = poll_events(str(db_copy), ep, client)
+    second = poll_events(str(db_copy), ep, client)
+    assert (first.fetched, first.new, second.new) == (191, 191, 0)
+    assert waits and waits[0] >= 10.0  # the second call waited out the Police's 10 s
+    rows = dict(_rows(db_copy, "select type_raw || '|' || location_name || '|' || name, "
+                               "type || '|' || coalesce(kommun, '') || '|' || coalesce(lan, '') || '|' || located_by "
+                               "from police_event"))
+    types = {k.split("|")[0]: v.split("|")[0] for k, v in rows.items()}
+    assert types["Misshandel, grov"] == "misshandel" and types["Stöld/inbrott"] == "inbrott"
+    assert types["Rån"] == "ran" and types["Vapenlagen"] == "vapen" and types["Trafikolycka, vilt"] == "trafik"
+    ronneby = next(v for k, v in rows.items() if k.endswith("Brand, Ronneby"))
+    assert ronneby == "brand|1081|10|title"
+    assert all(v.split("|")[2] for v in rows.values())  # every event has at least a län
+    raw = _rows(db_copy, "select raw from police_event where id = 625986")[0][0]
+    assert json.loads(raw)["location"]["gps"] == "56.278384,15.018006"
+
+
+def test_events_schema_change_is_an_error(fake, tmp_path, db_copy, fresh_state):
+    from werkzeug import Response
+
+    from lagesbild.store.imports import poll_events
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    fake.faults["/polisen/api/events"] = [lambda r: Response(json.dumps([{"id": 1, "when": "x"}]),
+                                                             content_type="application/json")]
+    before = _sha(db_copy)
+    with pytest.raises(SourceFetchError, match="Polisen.*'datetime' is missing"):
+        poll_events(str(db_copy), ep)
+    assert _sha(db_copy) == before
+
+
+# -- Brå ------------------------------------------------------------------------------------------------------
+
+def test_bra_export_gives_the_same_crime_series(fake, tmp_path, db_copy):
+    from fakesources import bra_export
+
+    from lagesbild.store.imports import import_crime
+
+    before = _rows(db_copy, "select area, indicator, period, value, preliminary from observation "
+                            "where indicator like 'brott%' order by 1, 2, 3")
+    path = tmp_path / "bra.csv"
+    path.write_text(bra_export(), encoding="utf-8")
+    changes = import_crime(str(db_copy), Endpoints(), str(path))
+    assert changes == {"rader": 9114, "nya": 0, "ändrade": 0}
+    after = _rows(db_copy, "select area, indicator, period, value, preliminary from observation "
+                           "where indicator like 'brott%' order by 1, 2, 3")
+    assert after == before
+
+
+def test_bra_bad_row_names_the_line(tmp_path, db_copy):
+    from fakesources import bra_export
+
+    from lagesbild.store.imports import import_crime
+
+    lines = bra_export().split("\r\n")
+    lines[7] = lines[7].replace("Inbrott", "Cykelstöld").replace("Samtliga brott", "Cykelstöld")
+    path = tmp_path / "bra.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    before = _sha(db_copy)
+    with pytest.raises(SourceDataError, match="line 8: unknown offence group 'Cykelstöld'"):
+        import_crime(str(db_copy), Endpoints(), str(path))
+    assert _sha(db_copy) == before

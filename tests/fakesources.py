@@ -24,7 +24,7 @@ import shapely
 from werkzeug import Request, Response
 
 from lagesbild.geo.geometry import rings_latlon_to_geometry
-from lagesbild.indicators.registry import SCB_SPECS
+from lagesbild.indicators.registry import BY_ID, SCB_SPECS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = SHARED / "fixtures"
@@ -57,6 +57,7 @@ class Table:
     dims: dict[str, list[str]]  # without Region and Tid
     periods: list[str]
     cells: dict[tuple[str, ...], float] = field(default_factory=dict)  # (region, *dims in order, period)
+    intensive: set[tuple[str, ...]] = field(default_factory=set)  # dim combos of means and medians (not counts)
 
 
 def build_tables(areas: list[dict[str, Any]]) -> dict[str, Table]:
@@ -94,6 +95,8 @@ def build_tables(areas: list[dict[str, Any]]) -> dict[str, Table]:
 
                     if spec.calc == "value":
                         put(base, v)
+                        if BY_ID[ind].aggregation != "sum":
+                            t.intensive.add(tuple(base[d] for d in order))
                     elif spec.calc == "ratio":
                         put(base, v / 100.0 * T0)
                         put(dict(base, ContentsCode=spec.of_contents), T0)
@@ -135,11 +138,49 @@ class FakeSources:
         self.max_cells = max_cells
         self.faults: dict[str, list[Any]] = defaultdict(list)  # path prefix -> queue of faults
         self.log: list[tuple[str, str]] = []
+        self.old_geoms: dict[str, Any] = {}
         self.geoms = {a["code"].split("_")[0]: rings_latlon_to_geometry([[tuple(p) for p in r] for r in a["rings"]])
                       for a in self.areas}
         kommuner = {a["kommun"] for a in self.areas}
         self.regions = ["00"] + sorted({k[:2] for k in kommuner}) + sorted(kommuner) + [a["code"] for a in self.areas]
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
+
+    def add_2018_division(self, kommun: str, year: str = "2024", as_year: str = "2023") -> dict[str, list[str]]:
+        """A constructed DeSO 2018 layer for one kommun: pairs of neighbouring DeSO (same RegSO) merged.
+
+        SCB's tables then carry ``as_year`` on the old codes only (``…_DeSO2018``), with the values of
+        ``year``: counts of a merged pair summed, means and medians averaged. Returns old -> new codes.
+        """
+        codes = sorted(c for c in self.geoms if c.startswith(kommun))
+        regso = {a["code"].split("_")[0]: a["regso"] for a in self.areas}
+        old: dict[str, list[str]] = {}
+        i = 0
+        while i < len(codes):
+            a = codes[i]
+            b = codes[i + 1] if i + 1 < len(codes) else None
+            if b and regso[a] == regso[b] and self.geoms[a].buffer(30).intersects(self.geoms[b]):
+                old[a] = [a, b]
+                i += 2
+            else:
+                old[a] = [a]
+                i += 1
+        self.old_geoms = {o: shapely.union_all([self.geoms[c] for c in news]) for o, news in old.items()}
+        for t in self.tables.values():
+            if year not in t.periods:
+                continue
+            t.periods = sorted(set(t.periods) | {as_year})
+            by_combo: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+            for key, v in t.cells.items():
+                if key[-1] == year and key[0].split("_")[0][:4] == kommun:
+                    by_combo[key[1:-1]][key[0].split("_")[0]] = v
+            for combo, vals in by_combo.items():
+                for o, news in old.items():
+                    got = [vals[c] for c in news if c in vals]
+                    if len(got) == len(news):
+                        total = sum(got)
+                        t.cells[(f"{o}_DeSO2018", *combo, as_year)] = total / len(got) if combo in t.intensive else total
+        self.regions += [f"{o}_DeSO2018" for o in old]
+        return old
 
     def url(self, path: str) -> str:
         return self.server.url_for(path)
@@ -221,7 +262,8 @@ class FakeSources:
         return _json(_jsonstat(tid, dims, values))
 
     def wfs(self, args: Any) -> Response:
-        codes = sorted(self.geoms)
+        geoms = self.old_geoms if "2018" in args.get("typeNames", "") else self.geoms
+        codes = sorted(geoms)
         if flt := args.get("CQL_FILTER"):
             wanted = set(re.findall(r"kommunkod='(\d{4})'", flt))
             codes = [c for c in codes if c[:4] in wanted]
@@ -229,7 +271,7 @@ class FakeSources:
         page = codes[start:start + count]
         regso = {a["code"].split("_")[0]: a["regso"].split("_")[0] for a in self.areas}
         feats = [{"type": "Feature", "id": f"DeSO_2025.{c}",
-                  "geometry": shapely.geometry.mapping(self.geoms[c]),
+                  "geometry": shapely.geometry.mapping(geoms[c]),
                   "properties": {"desokod": c, "regsokod": regso[c], "kommunkod": c[:4], "lanskod": c[:2]}}
                  for c in page]
         return _json({"type": "FeatureCollection", "numberMatched": len(codes), "numberReturned": len(page),

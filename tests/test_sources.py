@@ -375,3 +375,185 @@ def test_bra_bad_row_names_the_line(tmp_path, db_copy):
     with pytest.raises(SourceDataError, match="line 8: unknown offence group 'Cykelstöld'"):
         import_crime(str(db_copy), Endpoints(), str(path))
     assert _sha(db_copy) == before
+
+
+# -- a kommun's local incident data (EST) ------------------------------------------------------------------
+
+def _incident_points(db: Path, kommun: str = "0581", n: int = 12) -> list[tuple[str, float, float]]:
+    """(DeSO, lat, lon) of a point inside each of the first ``n`` DeSO of a kommun."""
+    from shapely import from_wkb
+
+    from lagesbild.geo.geometry import to_wgs84
+
+    out = []
+    for code, wkb in _rows(db, f"select code, geometry from area where level = 'deso' and kommun = '{kommun}' "
+                              f"order by code limit {n}"):
+        p = to_wgs84(from_wkb(wkb).representative_point())
+        out.append((code, p.y, p.x))
+    return out
+
+
+def _incident_csv(db: Path, path: Path, bad: list[str] | None = None) -> dict[tuple[str, str, str], int]:
+    """A CSV in a typical EST layout; returns the expected counts per (DeSO, category, week)."""
+    from collections import Counter
+    from datetime import date, timedelta
+
+    from lagesbild.sources.incidents import iso_week
+
+    lines = ["Datum;Händelsetyp;Lat;Long;Kommentar"]
+    expected: Counter = Counter()
+    cats = ["Skadegörelse", "Klotter", "Nedskräpning", "Bränder"]
+    for i, (code, lat, lon) in enumerate(_incident_points(db) * 3):
+        d = date(2025, 1, 6) + timedelta(days=5 * i)
+        cat = cats[i % len(cats)]
+        lines.append(f"{d.isoformat()};{cat};{lat:.6f};{lon:.6f};fri text, sparas inte".replace(".", ",", 0))
+        expected[(code, cat, iso_week(d))] += 1
+    lines += bad or []
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dict(expected)
+
+
+def test_incidents_are_counted_per_deso_category_and_week(tmp_path, db_copy):
+    from lagesbild.store.imports import import_incidents
+
+    path = tmp_path / "est_2025.csv"
+    expected = _incident_csv(db_copy, path)
+    r = import_incidents(str(db_copy), path, None, False)
+    assert (r.rows, r.loaded, r.rejected) == (36, 36, 0)
+    got = {(d, c, w): n for d, c, w, n in _rows(db_copy, "select deso, category, week, count from incident_count")}
+    assert got == expected
+    # The single rows (and their free text) are not stored anywhere.
+    assert not _rows(db_copy, "select * from incident_count where category like '%fri text%'")
+    # Loading the same dataset again replaces it instead of doubling it.
+    import_incidents(str(db_copy), path, None, False)
+    assert _rows(db_copy, "select sum(count), count(distinct import_id) from incident_count") == [(36, 1)]
+
+
+def test_incidents_in_sweref_from_excel_with_a_mapping(tmp_path, db_copy):
+    import openpyxl
+    from shapely import from_wkb
+
+    from lagesbild.store.imports import import_incidents
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Vecka", "Typ av händelse", "Nkoord", "Ekoord"])
+    rows = _rows(db_copy, "select code, geometry from area where level = 'deso' and kommun = '0580' order by code "
+                          "limit 5")
+    for code, wkb in rows:
+        p = from_wkb(wkb).representative_point()
+        ws.append(["2025-W10", "Otrygghet", round(p.y, 1), round(p.x, 1)])  # N before E, as often in Sweden
+    path = tmp_path / "est.xlsx"
+    wb.save(path)
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"week": "Vecka", "category": "Typ av händelse", "x": "Nkoord", "y": "Ekoord"}))
+    r = import_incidents(str(db_copy), path, mapping, False, dataset="linkoping")
+    assert r.loaded == 5 and r.cells == 5
+    assert sorted(_rows(db_copy, "select deso, week from incident_count")) == sorted((c, "2025-W10") for c, _ in rows)
+
+
+def test_incidents_with_bad_rows_are_rejected_whole_or_skipped(tmp_path, db_copy):
+    from lagesbild.errors import InvalidRowsError
+    from lagesbild.store.imports import import_incidents
+
+    path = tmp_path / "est.csv"
+    bad = ["2025-13-40;Klotter;58.59;16.18;x", "2025-03-01;;58.59;16.18;x", "2025-03-01;Klotter;58,59;;x",
+           "2025-03-01;Klotter;40.0;16.18;x", "2025-03-01;Klotter;67.85;20.22;x"]  # the last is Kiruna: no DeSO here
+    expected = _incident_csv(db_copy, path, bad)
+    before = _sha(db_copy)
+    with pytest.raises(InvalidRowsError) as exc:
+        import_incidents(str(db_copy), path, None, False)
+    assert [(line, fld) for line, fld, _ in exc.value.rows] == [(38, "date"), (39, "category"), (40, "lon"),
+                                                                (41, "lat/lon"), (42, "place")]
+    assert "line 38, date" in str(exc.value) and "--skip-invalid" in str(exc.value)
+    assert _sha(db_copy) == before
+    r = import_incidents(str(db_copy), path, None, True)
+    assert (r.loaded, r.rejected) == (sum(expected.values()), 5)
+    rejects = r.rejects_file.read_text(encoding="utf-8").splitlines()
+    assert rejects[0].startswith("line;field;reason;Datum") and len(rejects) == 6
+
+
+def test_incident_importer_survives_malformed_rows(db_path, tmp_path_factory):
+    import shutil
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from lagesbild.errors import InvalidRowsError
+    from lagesbild.store.imports import import_incidents
+
+    work = tmp_path_factory.mktemp("prop")
+    db = work / "db.sqlite"
+    shutil.copy(db_path, db)
+    good = [f"2025-02-{d:02d};Klotter;{lat:.6f};{lon:.6f}" for d, (_, lat, lon) in
+            zip(range(1, 6), _incident_points(db, n=5), strict=True)]
+    cell = st.one_of(st.text(max_size=12), st.sampled_from(["", "2025-02-30", "2025-W54", "nan", "inf", "1e400",
+                                                            "58.6", "16.2", "-1", "6500000", "'; DROP TABLE x"]))
+    row = st.lists(cell, min_size=0, max_size=6).map(lambda cs: ";".join(c.replace("\n", " ").replace("\r", " ")
+                                                                       .replace('"', "") for c in cs))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(row, min_size=1, max_size=8))
+    def check(bad_rows: list[str]) -> None:
+        path = work / "in.csv"
+        path.write_text("\n".join(["Datum;Kategori;Lat;Lon", *good, *bad_rows]) + "\n", encoding="utf-8")
+        before = _sha(db)
+        try:
+            r = import_incidents(str(db), path, None, False, dataset="prop")
+        except InvalidRowsError as exc:
+            assert _sha(db) == before  # rejected whole: nothing written
+            assert all(line >= 7 for line, _, _ in exc.rows)  # the good rows are never blamed
+            return
+        except LagesbildError:
+            assert _sha(db) == before
+            return
+        assert r.loaded >= 5  # every row that passed was placed and counted
+        total = _rows(db, "select sum(count) from incident_count c join incident_import i on i.id = c.import_id "
+                          "where i.dataset = 'prop'")[0][0]
+        assert total == r.loaded
+
+    check()
+
+
+# -- DeSO 2018 -> 2025 ------------------------------------------------------------------------------------
+
+def test_crosswalk_moves_2018_values_to_todays_areas(fake, tmp_path, db_copy):
+    from lagesbild.store.imports import import_crosswalk, import_statistics
+
+    old = fake.add_2018_division("0581")
+    merged = {o: news for o, news in old.items() if len(news) == 2}
+    assert len(merged) >= 10 and len(old) - len(merged) >= 5
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    changes = import_crosswalk(str(db_copy), ep, None, ["0581"], None)
+    links = _rows(db_copy, "select old, new, weight, method from deso_crosswalk")
+    assert changes["DeSO 2018"] == len(old) == len({r[0] for r in links})
+    weights: dict[str, float] = {}
+    for o, _, w, method in links:
+        weights[o] = weights.get(o, 0.0) + w
+        assert method == "area"
+    assert all(abs(w - 1.0) < 1e-9 for w in weights.values())
+    # The constructed layer is a union of today's areas, so every old area links to its own parts. The
+    # shared boundaries are simplified and without holes (a rural DeSO's ring also covers the town it
+    # surrounds), so some old areas also link to areas they overlap: area weighting states that.
+    assert {(o, n) for o, news in old.items() for n in news} <= {(o, n) for o, n, _, _ in links}
+    clean = {o for o in old if sum(1 for x in links if x[0] == o) == len(old[o])
+             and all(sum(1 for x in links if x[1] == n) == 1 for n in old[o])}
+
+    import_statistics(str(db_copy), ep, ["0581"], None, False, ["2023", "2024"])
+    got = {(a, i, p): (v, s) for a, i, p, v, s in _rows(
+        db_copy, "select area, indicator, period, value, source from observation where area like '0581%' "
+                 "and period in ('2023', '2024') and length(area) = 9")}
+    single = next(o for o, news in old.items() if len(news) == 1 and o in clean)
+    for ind in ("low_econ", "unemp", "higher_ed", "income_med"):
+        v23, src = got[(single, ind, "2023")]
+        assert src.endswith("_deso2018") and abs(v23 - got[(single, ind, "2024")][0]) < 1e-6
+    # A merged pair: both of today's areas get the pooled share (counts moved by area, then divided) ...
+    a, b = next(news for o, news in merged.items() if o in clean)
+    ue = [got[(c, "unemp", "2023")][0] for c in (a, b)]
+    assert abs(ue[0] - ue[1]) < 1e-6
+    lo, hi = sorted(got[(c, "unemp", "2024")][0] for c in (a, b))
+    assert lo - 1e-6 <= ue[0] <= hi + 1e-6
+    # ... and population (a count) is split by area, so the pair's total is kept.
+    pop23 = sum(got[(c, "pop", "2023")][0] for c in (a, b))
+    assert abs(pop23 - sum(got[(c, "pop", "2024")][0] for c in (a, b))) < 1e-6
+    assert _rows(db_copy, "select count(*) from source where id like '%_deso2018'")[0][0] >= 5

@@ -134,7 +134,7 @@ class Link:
     method: str
 
 
-def area_crosswalk(old: dict[str, BaseGeometry], new: dict[str, BaseGeometry], min_share: float = 0.001) -> list[Link]:
+def area_crosswalk(old: dict[str, BaseGeometry], new: dict[str, BaseGeometry], min_share: float = 0.01) -> list[Link]:
     """Area-weighted: weight = area(old ∩ new) / area(old), slivers under ``min_share`` dropped, renormalised."""
     new_codes = list(new)
     tree = shapely.STRtree([new[c] for c in new_codes])

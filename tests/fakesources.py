@@ -90,8 +90,9 @@ def build_tables(areas: list[dict[str, Any]]) -> dict[str, Table]:
                 for period, v in _series(a, ind).items():
                     base = {d: spec.select[d][0] for d in spec.select}
 
-                    def put(coords: dict[str, str], value: float, _p: str = period) -> None:
-                        t.cells[(region, *(coords[d] for d in order), _p)] = value
+                    def put(coords: dict[str, str], value: float, _p: str = period, _t: Table = t,
+                            _r: str = region, _o: list[str] = order) -> None:
+                        _t.cells[(_r, *(coords[d] for d in _o), _p)] = value
 
                     if spec.calc == "value":
                         put(base, v)
@@ -178,7 +179,8 @@ class FakeSources:
                     got = [vals[c] for c in news if c in vals]
                     if len(got) == len(news):
                         total = sum(got)
-                        t.cells[(f"{o}_DeSO2018", *combo, as_year)] = total / len(got) if combo in t.intensive else total
+                        value = total / len(got) if combo in t.intensive else total
+                        t.cells[(f"{o}_DeSO2018", *combo, as_year)] = value
         self.regions += [f"{o}_DeSO2018" for o in old]
         return old
 

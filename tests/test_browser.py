@@ -39,7 +39,7 @@ def test_report_renders_with_map(repo, tmp_path: Path, artifacts: Path) -> None:
     assert re.search(r'<th[^>]*tabindex="0"', dom)
 
     shot = artifacts / "report-0581.png"
-    chromium(tmp_path, "--window-size=1280,3000", f"--screenshot={shot}", report.as_uri())
+    chromium(tmp_path, "--window-size=1280,3600", f"--screenshot={shot}", report.as_uri())
     pixels = (image.imread(shot)[:, :, :3] * 255).round().astype(int)
     colours = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in palette()}
     flat = pixels.reshape(-1, 3)

@@ -119,7 +119,6 @@ def test_jsonstat_parses_the_real_scb_sample():
 
 def test_scb_requests_stay_under_the_cell_limit(httpserver, db_copy, tmp_path):
     from fakesources import SHARED, FakeSources
-
     from lagesbild.store.imports import import_statistics
 
     if not SHARED.exists():
@@ -257,12 +256,14 @@ def test_police_areas_new_list_diff(tmp_path, db_copy):
     rink = shapely.geometry.shape(by_name["Rinkeby"]["geometry"])
     cx = rink.centroid.x
     minx, miny, maxx, maxy = rink.bounds
-    for i, box in enumerate((shapely.box(minx - 1, miny - 1, cx, maxy + 1), shapely.box(cx, miny - 1, maxx + 1, maxy + 1))):
+    halves = (shapely.box(minx - 1, miny - 1, cx, maxy + 1), shapely.box(cx, miny - 1, maxx + 1, maxy + 1))
+    for side, box in zip(("västra", "östra"), halves, strict=True):
         new.append({"type": "Feature", "geometry": shapely.geometry.mapping(rink.intersection(box)),
-                    "properties": dict(by_name["Rinkeby"]["properties"], NAMN=f"Rinkeby {'västra' if i == 0 else 'östra'}")})
+                    "properties": dict(by_name["Rinkeby"]["properties"], NAMN=f"Rinkeby {side}")})
     zip_path = _zip_with(new, tmp_path / "uso_2027.zip")
     d = import_designations(str(db_copy), Endpoints(), str(zip_path), None)
-    kinds = {(c.kind, tuple(n.split(" (")[0] for n in c.old), tuple(n.split(" (")[0] for n in c.new)) for c in d.changes}
+    kinds = {(c.kind, tuple(n.split(" (")[0] for n in c.old), tuple(n.split(" (")[0] for n in c.new))
+             for c in d.changes}
     assert ("merged", ("Hageby", "Navestad"), ("Norrköping syd",)) in kinds
     assert ("split", ("Rinkeby",), ("Rinkeby västra", "Rinkeby östra")) in kinds
     assert any(k == "recategorised" and o == ("Skäggetorp",) for k, o, _ in kinds)
@@ -348,7 +349,6 @@ def test_events_schema_change_is_an_error(fake, tmp_path, db_copy, fresh_state):
 
 def test_bra_export_gives_the_same_crime_series(fake, tmp_path, db_copy):
     from fakesources import bra_export
-
     from lagesbild.store.imports import import_crime
 
     before = _rows(db_copy, "select area, indicator, period, value, preliminary from observation "
@@ -364,7 +364,6 @@ def test_bra_export_gives_the_same_crime_series(fake, tmp_path, db_copy):
 
 def test_bra_bad_row_names_the_line(tmp_path, db_copy):
     from fakesources import bra_export
-
     from lagesbild.store.imports import import_crime
 
     lines = bra_export().split("\r\n")
@@ -440,7 +439,7 @@ def test_incidents_in_sweref_from_excel_with_a_mapping(tmp_path, db_copy):
     ws.append(["Vecka", "Typ av händelse", "Nkoord", "Ekoord"])
     rows = _rows(db_copy, "select code, geometry from area where level = 'deso' and kommun = '0580' order by code "
                           "limit 5")
-    for code, wkb in rows:
+    for _, wkb in rows:
         p = from_wkb(wkb).representative_point()
         ws.append(["2025-W10", "Otrygghet", round(p.y, 1), round(p.x, 1)])  # N before E, as often in Sweden
     path = tmp_path / "est.xlsx"
@@ -557,3 +556,48 @@ def test_crosswalk_moves_2018_values_to_todays_areas(fake, tmp_path, db_copy):
     pop23 = sum(got[(c, "pop", "2023")][0] for c in (a, b))
     assert abs(pop23 - sum(got[(c, "pop", "2024")][0] for c in (a, b))) < 1e-6
     assert _rows(db_copy, "select count(*) from source where id like '%_deso2018'")[0][0] >= 5
+
+
+@pytest.mark.filterwarnings("ignore:Column names longer than 10", "ignore:Normalized/laundered field name")
+def test_police_areas_from_a_shapefile_zip_via_the_cli(tmp_path, db_copy):
+    import zipfile
+
+    import geopandas as gpd
+    from typer.testing import CliRunner
+
+    from lagesbild.cli import app
+
+    feats = _fixture_features()
+    frame = gpd.GeoDataFrame.from_features(feats, crs="EPSG:3006")
+    frame = frame[frame["NAMN"] != "Hageby"]
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    frame.to_file(shp_dir / "uso_2026.shp")
+    zip_path = tmp_path / "uso_2026_shape.zip"
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for p in shp_dir.iterdir():
+            zf.write(p, p.name)
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "import", "polisen-omraden", str(zip_path)])
+    assert res.exit_code == 0, res.output
+    assert "lista 2026" in res.output.lower() or "Polisens lista 2026" in res.output
+    assert "Borttaget: Hageby (Norrköping)" in res.output and "64 oförändrade" in res.output
+    assert _rows(db_copy, "select count(*) from designation where list_year = 2026") == [(64,)]
+    # The shapefile's 10-character field AKTUALITET still gives the since-date.
+    assert _rows(db_copy, "select since from designation where list_year = 2026 and name = 'Navestad'") == [
+        ("2018-10-01",)]
+
+
+def test_bra_excel_export(tmp_path, db_copy):
+    import openpyxl
+
+    from fakesources import bra_export
+    from lagesbild.store.imports import import_crime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in bra_export().split("\r\n")[:400]:
+        ws.append(line.split(";") if line else [])
+    path = tmp_path / "bra.xlsx"
+    wb.save(path)
+    changes = import_crime(str(db_copy), Endpoints(), str(path))
+    assert changes["rader"] == 397 and changes["ändrade"] == 0 and changes["nya"] == 0

@@ -215,8 +215,8 @@ def _events(repo: Repository, info: Any, level: str, lang: str) -> dict[str, Any
     wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False).index]
     months = list(wide.columns)
     idx = 1 if lang == "en" else 0
-    rows = [dict(type=TYPE_LABELS.get(t, (t, t))[idx], counts=[int(v) for v in wide.loc[t]], total=int(wide.loc[t].sum()))
-            for t in wide.index]
+    rows = [dict(type=TYPE_LABELS.get(t, (t, t))[idx], counts=[int(v) for v in wide.loc[t]],
+                 total=int(wide.loc[t].sum())) for t in wide.index]
     return dict(available=True, months=months, rows=rows, total=int(wide.values.sum()), first=months[0],
                 last=months[-1], lan_total=lan_only, lan_name=repo.area(lan_code).name)
 

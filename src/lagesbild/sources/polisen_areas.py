@@ -38,6 +38,8 @@ CATEGORIES = {
 # SWEREF 99 TM bounds of Sweden (with margin): x easting, y northing.
 X_RANGE = (200_000.0, 1_000_000.0)
 Y_RANGE = (6_100_000.0, 7_700_000.0)
+# A shapefile's field names are cut to 10 characters.
+SHAPEFILE_NAMES = {"AKTUALITET": "AKTUALITET_START", "LOKALPOLIS": "LOKALPOLISOMRADE"}
 MIN_SHARE = 0.10  # an overlap this large (of either polygon) links an old and a new area
 
 
@@ -117,7 +119,8 @@ def parse_features(doc: Any, label: str, list_year: int) -> list[DesignationReco
     out = []
     for i, feat in enumerate(doc["features"]):
         rec = f"feature {i + 1}"
-        props = {str(k).upper(): v for k, v in (feat.get("properties") or {}).items()}
+        props = {SHAPEFILE_NAMES.get(str(k).upper(), str(k).upper()): v
+                 for k, v in (feat.get("properties") or {}).items()}
         name = str(props.get("NAMN") or "").strip()
         if not name:
             raise SourceDataError(label, "field NAMN is missing or empty", rec)

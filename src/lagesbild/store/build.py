@@ -154,6 +154,7 @@ def _deso_geometry(r: DesoRecord) -> Any:
 def load_snapshot(source: Path | None = None, progress: Progress = _noop) -> Dataset:
     snapshot = Snapshot(source or BUNDLED_SNAPSHOT)
     retrieved = _retrieved(snapshot)
+    lan, kommuner = snapshot.lan(), snapshot.kommuner()  # the reference first: DeSO files are checked against it
     files = snapshot.deso_files()
     if not files:
         raise SourceDataError(snapshot.label("deso/"), "no DeSO files")
@@ -164,7 +165,7 @@ def load_snapshot(source: Path | None = None, progress: Progress = _noop) -> Dat
     progress("Läser DeSO-filer", len(files), len(files))
     crime = snapshot.crime("bra/bra_crime_selected.csv")
     crime_q = snapshot.crime("bra/bra_crime_quarterly.csv") if snapshot.names("bra", "quarterly.csv") else []
-    return Dataset(lan=snapshot.lan(), kommuner=snapshot.kommuner(), deso=deso,
+    return Dataset(lan=lan, kommuner=kommuner, deso=deso,
                    designations=snapshot.designations(), crime=crime + crime_q, sources=_sources(retrieved),
                    location=str(snapshot.location), fingerprint=snapshot.fingerprint(), retrieved=retrieved)
 

@@ -76,6 +76,20 @@ def test_sync_fills_a_fresh_database_like_the_embedded_data(fake, tmp_path, db_p
     assert b["events"]["available"] and b["events"]["total"] == n_kommun and b["events"]["lan_total"] == n_lan_only
     html = render(b)
     assert "Polisens händelser" in html and "inte brottsstatistik" in html
+    # ... and on the kommun page of the web app, in Swedish and in English.
+    from fastapi.testclient import TestClient
+
+    from lagesbild.web.app import create_app
+
+    web = TestClient(create_app(synced))
+    page = web.get("/kommun/0581").text
+    table = page[page.index('<table class="events">'):]
+    table = table[:table.index("</table>")]
+    import re
+
+    totals = [int(x) for x in re.findall(r'<td class="num">(\d+)</td></tr>', table)]
+    assert totals and sum(totals) == n_kommun  # the last column: events per type over all months
+    assert "Police events" in web.get("/kommun/0581?lang=en").text
 
 
 def test_sync_reports_a_failed_source_and_keeps_the_rest(fake, tmp_path, db_copy, fresh_state):

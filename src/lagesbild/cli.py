@@ -514,15 +514,23 @@ def _print_changes(title: str, changes: dict[str, Any]) -> None:
     console.print(f"[bold]{title}[/]: " + ", ".join(f"{k} {v}" for k, v in changes.items()), highlight=False)
 
 
+CHANGE_NAMES = {"added": "Tillkommit", "removed": "Borttaget", "recategorised": "Ny kategori",
+                "renamed": "Nytt namn", "split": "Delat", "merged": "Sammanslaget", "reshaped": "Omritat"}
+
+
 def _print_diff(d: Any) -> None:
-    base = f"lista {d.old_year}" if d.old_year else "ingen tidigare lista"
-    console.print(f"[bold]Polisens lista {d.new_year}[/] jämfört med {base}: {d.unchanged} oförändrade",
+    from lagesbild.store.models import category_label
+
+    if d.old_year is None:
+        console.print(f"[bold]Polisens lista {d.new_year}[/]: den första listan i databasen, {len(d.changes)} områden",
+                      highlight=False)
+        return
+    console.print(f"[bold]Polisens lista {d.new_year}[/] jämfört med lista {d.old_year}: {d.unchanged} oförändrade",
                   highlight=False)
-    names = {"added": "Tillkommit", "removed": "Borttaget", "recategorised": "Ny kategori", "renamed": "Nytt namn",
-             "split": "Delat", "merged": "Sammanslaget", "reshaped": "Omritat"}
     for c in d.changes:
         arrow = " → ".join(x for x in ("; ".join(c.old), "; ".join(c.new)) if x)
-        console.print(f"  {names[c.kind]}: {arrow}" + (f" ({c.detail})" if c.detail else ""), highlight=False)
+        detail = " → ".join(category_label(k).lower() for k in c.detail.split(" → ")) if c.detail else ""
+        console.print(f"  {CHANGE_NAMES[c.kind]}: {arrow}" + (f" ({detail})" if detail else ""), highlight=False)
 
 
 @import_app.command("scb")

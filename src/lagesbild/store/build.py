@@ -401,7 +401,12 @@ def _persistent_rows(url: str) -> list[tuple[Any, list[dict[str, Any]]]]:
         with engine.connect() as conn:
             for model in PERSISTENT_TABLES:
                 if model.__tablename__ in names:
-                    out.append((model, [dict(r._mapping) for r in conn.execute(select(model.__table__))]))
+                    # Columns of this version only: a table from an older version loses what was dropped
+                    # and gets defaults for what was added (the data-level migration of a rebuild).
+                    cols = {c.name for c in model.__table__.columns}
+                    rows = [{k: v for k, v in r._mapping.items() if k in cols}
+                            for r in conn.execute(select(model.__table__))]
+                    out.append((model, rows))
         return out
     finally:
         engine.dispose()

@@ -33,6 +33,17 @@ def open_engine(db: str | None = None, must_exist: bool = True) -> Engine:
     engine = make_engine(url)
     if must_exist and not inspect(engine).has_table("meta"):
         raise NoDatabaseError(f"the database {url} has no lägesbild schema; run `lagesbild data build`")
+    if must_exist:
+        from sqlalchemy import select
+
+        from lagesbild.store import models as m
+
+        with engine.connect() as conn:
+            version = conn.execute(select(m.Meta.value).where(m.Meta.key == "schema_version")).scalar()
+        if version != str(m.SCHEMA_VERSION):
+            raise NoDatabaseError(f"the database {url} was built by another version of lägesbild (schema {version}, "
+                                  f"this version reads {m.SCHEMA_VERSION}); run `lagesbild data build` or "
+                                  "`lagesbild sync` (imported events and incident counts are kept)")
     return engine
 
 

@@ -471,8 +471,10 @@ def sync(db: str | None, ep: Endpoints, kommun: list[str] | None, lan: list[str]
             records, year, label = fetch_designations(ep.polisen_areas, None, pol_client)
             report.diff = merge_designations(ds, records, year, label)
             d = report.diff
-            return {"lista": year, "oförändrade": d.unchanged, **{k: d.count(k) for k in
-                    ("added", "removed", "recategorised", "renamed", "split", "merged", "reshaped") if d.count(k)}}
+            names = {"added": "tillkommit", "removed": "borttagna", "recategorised": "ny kategori",
+                     "renamed": "nytt namn", "split": "delade", "merged": "sammanslagna", "reshaped": "omritade"}
+            return {"lista": year, "oförändrade": d.unchanged,
+                    **{label: d.count(k) for k, label in names.items() if d.count(k)}}
         changed = part("Polisen utsatta områden", designations) or changed
     if ep.bra:
         with _client("Brå", ep) as bra_client:

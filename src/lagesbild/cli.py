@@ -60,9 +60,8 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
 
 
-def _build(source: Path | None) -> Any:
-    from lagesbild.store.build import build
-
+def _with_progress(fn: Any) -> Any:
+    """Call ``fn(progress)``; each task it reports gets a progress bar on stderr (when it is a terminal)."""
     with _progress() as progress:
         tasks: dict[str, Any] = {}
 
@@ -71,7 +70,13 @@ def _build(source: Path | None) -> Any:
                 tasks[task] = progress.add_task(task, total=total)
             progress.update(tasks[task], completed=done, total=total)
 
-        return build(source=source, db=_state["db"], progress=report)
+        return fn(report)
+
+
+def _build(source: Path | None) -> Any:
+    from lagesbild.store.build import build
+
+    return _with_progress(lambda p: build(source=source, db=_state["db"], progress=p))
 
 
 def _repo() -> Any:
@@ -498,20 +503,17 @@ def _endpoints(sources: Path | None) -> Any:
     return Endpoints.load(sources)
 
 
-def _with_progress(fn: Any) -> Any:
-    with _progress() as progress:
-        tasks: dict[str, Any] = {}
-
-        def report(task: str, done: int, total: int) -> None:
-            if task not in tasks:
-                tasks[task] = progress.add_task(task, total=total)
-            progress.update(tasks[task], completed=done, total=total)
-
-        return fn(report)
-
-
 def _print_changes(title: str, changes: dict[str, Any]) -> None:
     console.print(f"[bold]{title}[/]: " + ", ".join(f"{k} {v}" for k, v in changes.items()), highlight=False)
+
+
+def _run_import(sources: Path | None, fn: Any) -> Any:
+    """Run ``fn(endpoints, progress)`` with progress bars; a LagesbildError becomes its message and exit code."""
+    try:
+        ep = _endpoints(sources)
+        return _with_progress(lambda p: fn(ep, p))
+    except LagesbildError as exc:
+        _fail(exc)
 
 
 CHANGE_NAMES = {"added": "Tillkommit", "removed": "Borttaget", "recategorised": "Ny kategori",
@@ -545,11 +547,7 @@ def import_scb_cmd(
 
     if level != "deso":
         _fail(LagesbildError("only --level deso is imported; RegSO, kommun and län are computed from DeSO"))
-    try:
-        ep = _endpoints(sources)
-        changes = _with_progress(lambda p: import_statistics(_state["db"], ep, kommun, lan, all_, years, p))
-    except LagesbildError as exc:
-        _fail(exc)
+    changes = _run_import(sources, lambda ep, p: import_statistics(_state["db"], ep, kommun, lan, all_, years, p))
     _print_changes("SCB statistik", changes)
 
 
@@ -559,11 +557,7 @@ def import_scb_geo_cmd(kommun: KommunerOpt = None, lan: LanerOpt = None, all_: A
     """DeSO-gränser från SCB:s öppna geodata (WFS, SWEREF 99 TM)."""
     from lagesbild.store.imports import import_boundaries
 
-    try:
-        ep = _endpoints(sources)
-        changes = _with_progress(lambda p: import_boundaries(_state["db"], ep, kommun, lan, all_, p))
-    except LagesbildError as exc:
-        _fail(exc)
+    changes = _run_import(sources, lambda ep, p: import_boundaries(_state["db"], ep, kommun, lan, all_, p))
     _print_changes("SCB gränser", changes)
 
 
@@ -576,11 +570,7 @@ def import_crosswalk_cmd(
     """Nyckel från DeSO 2018 till DeSO 2025, så att äldre serier kan läggas på dagens områden."""
     from lagesbild.store.imports import import_crosswalk
 
-    try:
-        ep = _endpoints(sources)
-        changes = _with_progress(lambda p: import_crosswalk(_state["db"], ep, location, kommun, lan, p))
-    except LagesbildError as exc:
-        _fail(exc)
+    changes = _run_import(sources, lambda ep, p: import_crosswalk(_state["db"], ep, location, kommun, lan, p))
     _print_changes("DeSO 2018 → 2025", changes)
 
 
@@ -594,12 +584,7 @@ def import_polisen_cmd(
     """Polisens utsatta och särskilt utsatta områden; visar vad som ändrats mot förra listan."""
     from lagesbild.store.imports import import_designations
 
-    try:
-        ep = _endpoints(sources)
-        d = _with_progress(lambda p: import_designations(_state["db"], ep, location, list_year, p))
-    except LagesbildError as exc:
-        _fail(exc)
-    _print_diff(d)
+    _print_diff(_run_import(sources, lambda ep, p: import_designations(_state["db"], ep, location, list_year, p)))
 
 
 @import_app.command("bra")
@@ -611,12 +596,7 @@ def import_bra_cmd(
     """Brås anmälda brott per kommun, in i samma serier som den inbyggda datamängden."""
     from lagesbild.store.imports import import_crime
 
-    try:
-        ep = _endpoints(sources)
-        changes = _with_progress(lambda p: import_crime(_state["db"], ep, location, p))
-    except LagesbildError as exc:
-        _fail(exc)
-    _print_changes("Brå", changes)
+    _print_changes("Brå", _run_import(sources, lambda ep, p: import_crime(_state["db"], ep, location, p)))
 
 
 @import_app.command("incidents")
@@ -698,11 +678,7 @@ def sync_cmd(
     """
     from lagesbild.store.imports import sync
 
-    try:
-        ep = _endpoints(sources)
-        report = _with_progress(lambda p: sync(_state["db"], ep, kommun, lan, all_, years, not no_events, p))
-    except LagesbildError as exc:
-        _fail(exc)
+    report = _run_import(sources, lambda ep, p: sync(_state["db"], ep, kommun, lan, all_, years, not no_events, p))
     table = Table(title="Synkronisering")
     for col in ("Källa", "Status", "Ändringar"):
         table.add_column(col)

@@ -17,6 +17,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,16 +129,23 @@ def _kommun(text: str, label: str, line: int, kommuner: dict[str, tuple[str, str
     return code
 
 
-def _parse_bra(rows: list[list[str]], header: list[str], cols: dict[str, int | None], first_line: int, label: str,
-               kommuner: dict[str, tuple[str, str]], by_name: dict[str, str]) -> list[CrimeRecord]:
-    status_col = header.index("status") if "status" in header else None
-    out = []
+def _data_rows(rows: list[list[str]], header: list[str], first_line: int, label: str
+               ) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of the rows below the header; blank rows skipped, short rows refused."""
     for i, row in enumerate(rows):
         line = first_line + i + 1
         if not any(c.strip() for c in row):
             continue
         if len(row) < len(header):
             raise SourceDataError(label, f"{len(row)} fields, the header has {len(header)}", f"line {line}")
+        yield line, row
+
+
+def _parse_bra(rows: list[list[str]], header: list[str], cols: dict[str, int | None], first_line: int, label: str,
+               kommuner: dict[str, tuple[str, str]], by_name: dict[str, str]) -> list[CrimeRecord]:
+    status_col = header.index("status") if "status" in header else None
+    out = []
+    for line, row in _data_rows(rows, header, first_line, label):
         kommun = _kommun(row[cols["region"]], label, line, kommuner, by_name)  # type: ignore[index]
         offence = OFFENCES.get(_norm(row[cols["offence"]]))  # type: ignore[index]
         if offence is None:
@@ -156,12 +164,7 @@ def _parse_own(rows: list[list[str]], header: list[str], first_line: int, label:
                kommuner: dict[str, tuple[str, str]]) -> list[CrimeRecord]:
     col = {c: header.index(c) for c in OWN_COLUMNS}
     out = []
-    for i, row in enumerate(rows):
-        line = first_line + i + 1
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) < len(header):
-            raise SourceDataError(label, f"{len(row)} fields, the header has {len(header)}", f"line {line}")
+    for line, row in _data_rows(rows, header, first_line, label):
         kommun = row[col["kommun"]].strip()
         if not KOMMUN_RE.match(kommun) or kommun not in kommuner:
             raise SourceDataError(label, f"field 'kommun': {kommun!r} is not a Swedish kommun code", f"line {line}")

@@ -23,7 +23,8 @@ from lagesbild.store.build import AGGREGATE_SOURCE, Dataset
 from lagesbild.store.db import make_engine
 
 
-def _exists(url: str) -> bool:
+def has_database(url: str) -> bool:
+    """Whether ``url`` holds a lägesbild database (a missing SQLite file is not created)."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
         return False
@@ -46,7 +47,7 @@ def _designations(conn: Any, where: Any = None) -> list[DesignationRecord]:
 
 def older_designation_lists(url: str, exclude_years: set[int]) -> list[DesignationRecord]:
     """The designation lists of other years in the database at ``url`` (none if there is none)."""
-    if not _exists(url):
+    if not has_database(url):
         return []
     engine = make_engine(url)
     try:
@@ -58,7 +59,7 @@ def older_designation_lists(url: str, exclude_years: set[int]) -> list[Designati
 
 def load_database(url: str) -> Dataset:
     """The dataset a database was built from (DeSO values, areas, designations, crime, sources)."""
-    if not _exists(url):
+    if not has_database(url):
         raise NoDatabaseError(f"no lägesbild database at {url}; run `lagesbild data build` or `lagesbild sync`")
     engine = make_engine(url)
     try:

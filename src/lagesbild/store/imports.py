@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url, sqlite_path
+from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url
 from lagesbild.errors import InvalidRowsError, LagesbildError, NoDatabaseError
 from lagesbild.sources import bra, incidents, polisen_areas, polisen_events, scb, scb_geo
 from lagesbild.sources.endpoints import Endpoints
@@ -25,7 +25,7 @@ from lagesbild.sources.http import RateLimiter, SourceClient
 from lagesbild.sources.snapshot import CrimeRecord, DesignationRecord, DesoRecord, Snapshot
 from lagesbild.store import models as m
 from lagesbild.store.build import BuildSummary, Dataset, build_dataset
-from lagesbild.store.dataset import load_database
+from lagesbild.store.dataset import has_database, load_database
 from lagesbild.store.db import make_engine
 
 Progress = Callable[[str, int, int], None]
@@ -37,19 +37,6 @@ def _noop(_t: str, _d: int, _n: int) -> None:
 
 def _today() -> date:
     return datetime.now(UTC).date()
-
-
-def has_database(url: str) -> bool:
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        return False
-    from sqlalchemy import inspect
-
-    engine = make_engine(url)
-    try:
-        return inspect(engine).has_table("meta")
-    finally:
-        engine.dispose()
 
 
 def empty_dataset() -> Dataset:

@@ -151,6 +151,28 @@ def test_scb_requests_stay_under_the_cell_limit(httpserver, db_copy, tmp_path):
     assert all(abs(got[r[:3]] - r[3]) < 1e-9 for r in before) and len(before) > 1500
 
 
+def test_scb_published_kommun_figures_replace_the_aggregate(fake, tmp_path, db_copy):
+    from fakesources import bra_export
+
+    from lagesbild.store.imports import import_crime, import_statistics
+
+    agg = _rows(db_copy, "select value, source from observation where area = '0581' and indicator = 'income_med' "
+                         "and period = '2024'")
+    assert agg[0][1] == "lagesbild_aggregat"
+    fake.tables["TAB6684"].cells[("0581", "000008AB", "2024")] = 298.4  # SCB's own median for Norrköping
+    changes = import_statistics(str(db_copy), Endpoints.load(fake.sources_toml(tmp_path / "s.toml")), ["0581"], None,
+                                False, ["2024"], level="kommun")
+    assert changes["värden"] == 1 and changes["saknade celler"] > 0  # the other tables have no kommun cells here
+    query = ("select value, source from observation where area = '0581' and indicator = 'income_med' "
+             "and period = '2024'")
+    assert _rows(db_copy, query) == [(298.4, "scb_TAB6684")]
+    # It survives a rebuild by another import.
+    path = tmp_path / "bra.csv"
+    path.write_text(bra_export(), encoding="utf-8")
+    import_crime(str(db_copy), Endpoints(), str(path))
+    assert _rows(db_copy, query) == [(298.4, "scb_TAB6684")]
+
+
 @pytest.mark.parametrize(("fault", "message"), [
     ("500", "HTTP 500"),
     ("truncated", "not valid JSON"),

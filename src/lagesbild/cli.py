@@ -538,16 +538,16 @@ def _print_diff(d: Any) -> None:
 @import_app.command("scb")
 def import_scb_cmd(
     kommun: KommunerOpt = None, lan: LanerOpt = None, all_: AllOpt = False, years: YearsOpt = None,
-    level: Annotated[str, typer.Option("--level", help="Områdesnivå (DeSO; RegSO och kommun räknas fram ur "
-                                                         "DeSO).")] = "deso",
+    level: Annotated[str, typer.Option("--level", help="deso (förval), regso, kommun eller lan. Utan DeSO räknas "
+                                       "högre nivåer fram ur DeSO-värdena; med regso/kommun/lan används SCB:s egna "
+                                       "siffror för den nivån i stället (sanna medianer och andelar).")] = "deso",
     sources: SourcesOpt = None,
 ) -> None:
     """SCB:s statistik (PxWeb API v2) för DeSO i databasen: befolkning, inkomst, sysselsättning, utbildning, boende."""
     from lagesbild.store.imports import import_statistics
 
-    if level != "deso":
-        _fail(LagesbildError("only --level deso is imported; RegSO, kommun and län are computed from DeSO"))
-    changes = _run_import(sources, lambda ep, p: import_statistics(_state["db"], ep, kommun, lan, all_, years, p))
+    changes = _run_import(sources, lambda ep, p: import_statistics(_state["db"], ep, kommun, lan, all_, years, p,
+                                                                   level))
     _print_changes("SCB statistik", changes)
 
 

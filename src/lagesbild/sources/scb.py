@@ -173,7 +173,7 @@ def regions_of_level(meta: JsonStat, level: str, within: list[str] | None, vinta
             continue
         if vintage is not None and vin and vin != vintage:
             continue
-        if within and not any(bare.startswith(w) for w in within):
+        if within and not any(bare.startswith(w) or w.startswith(bare) for w in within):  # inside, or containing
             continue
         out.append(code)
     return out

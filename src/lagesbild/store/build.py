@@ -129,6 +129,9 @@ class Dataset:
     location: str
     fingerprint: str = ""
     retrieved: date | None = None
+    # Values SCB publishes for RegSO, kommun or län themselves: (area, indicator, period) -> (value, source).
+    # They replace lägesbild's population-weighted aggregate of the DeSO values for that key.
+    published: dict[tuple[str, str, str], tuple[float, str]] = field(default_factory=dict)
 
     def source_ids(self) -> set[str]:
         return {s["id"] for s in self.sources}
@@ -301,6 +304,12 @@ def build_dataset(ds: Dataset, db: str | None = None, progress: Progress = _noop
                 observations.append(dict(area=row.area, indicator=ind.id, period=row.period, value=row.value,
                                          status="ok", preliminary=False, source=AGGREGATE_SOURCE,
                                          retrieved=None, n=int(row.n)))
+    if ds.published:
+        known = {a["code"] for a in areas}
+        observations = [o for o in observations if (o["area"], o["indicator"], o["period"]) not in ds.published]
+        observations.extend(dict(area=a, indicator=i, period=p, value=v, status="ok", preliminary=False, source=src,
+                                 retrieved=retrieved_by_source.get(src), n=None)
+                            for (a, i, p), (v, src) in sorted(ds.published.items()) if a in known)
     progress("Aggregerar indikatorer", 1, 1)
     observations.extend(_crime_observations(ds.crime, kommuner, retrieved_by_source))
     progress("Brottsstatistik", 1, 1)

@@ -72,6 +72,10 @@ def load_database(url: str) -> Dataset:
             obs = pd.read_sql(select(o.area, o.indicator, o.period, o.value, o.n, o.source)
                               .join(m.Area, m.Area.code == o.area)
                               .where(m.Area.level == "deso", o.value.is_not(None)), conn)
+            published = pd.read_sql(select(o.area, o.indicator, o.period, o.value, o.source)
+                                    .join(m.Area, m.Area.code == o.area)
+                                    .where(m.Area.level != "deso", o.source.like("scb\\_%", escape="\\"),
+                                           o.value.is_not(None)), conn)
             crime = pd.read_sql(select(o.area, o.indicator, o.period, o.value, o.preliminary, o.source, o.status)
                                 .where(o.indicator.in_([i.id for i in CRIME_INDICATORS]),
                                        o.source != AGGREGATE_SOURCE), conn)
@@ -98,7 +102,8 @@ def load_database(url: str) -> Dataset:
                                value_sources=value_sources.get(r.code, {})))
     return Dataset(lan=lan, kommuner=kommuner, deso=deso, designations=designations,
                    crime=crime_records(crime), sources=sources, location=meta.get("source", url), fingerprint="",
-                   retrieved=None)
+                   retrieved=None, published={(r.area, r.indicator, r.period): (float(r.value), r.source)
+                                              for r in published.itertuples(index=False)})
 
 
 def crime_records(obs: pd.DataFrame) -> list[CrimeRecord]:

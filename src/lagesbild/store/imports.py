@@ -135,6 +135,28 @@ def crosswalk_links(url: str) -> list[scb_geo.Link]:
         engine.dispose()
 
 
+def merge_published(ds: Dataset, ep: Endpoints, level: str, within: list[str] | None, years: list[str] | None,
+                    client: SourceClient, progress: Progress = _noop) -> dict[str, int]:
+    """SCB's own figures for RegSO, kommun or län (true medians and shares instead of weighted means)."""
+    px = scb.PxWebClient(ep.scb_api, client)
+    results = scb.fetch_indicators(px, level, within, years, None, progress)
+    known = set(ds.kommuner) | set(ds.lan) | {r.regso for r in ds.deso}
+    written = unknown = 0
+    for res in results:
+        src = scb.source_id(res.table)
+        _upsert_source(ds, scb.source_row(res, ep.scb_api, _today()))
+        for ind, areas in res.values.items():
+            for area, series in areas.items():
+                if area not in known:
+                    unknown += 1
+                    continue
+                for period, v in series.items():
+                    ds.published[(area, ind, period)] = (v, src)
+                    written += 1
+    return {"värden": written, "tabeller": len(results), "anrop": sum(r.calls for r in results),
+            "saknade celler": sum(r.missing for r in results), "okända områden": unknown}
+
+
 def merge_statistics(ds: Dataset, ep: Endpoints, within: list[str] | None, years: list[str] | None,
                      client: SourceClient, links: list[scb_geo.Link] | None = None,
                      progress: Progress = _noop, indicators: list[str] | None = None) -> dict[str, int]:
@@ -232,14 +254,20 @@ def import_boundaries(db: str | None, ep: Endpoints, kommun: list[str] | None, l
 
 
 def import_statistics(db: str | None, ep: Endpoints, kommun: list[str] | None, lan: list[str] | None, all_: bool,
-                      years: list[str] | None, progress: Progress = _noop) -> dict[str, int]:
+                      years: list[str] | None, progress: Progress = _noop, level: str = "deso") -> dict[str, int]:
+    """SCB statistics for DeSO (the default), or SCB's own figures for RegSO, kommun or län."""
     url = resolve_db_url(db)
     if not has_database(url):
         raise NoDatabaseError("no database yet: `lagesbild sync --kommun K` fetches boundaries and statistics")
+    if level not in scb.LEVEL_PATTERNS:
+        raise LagesbildError(f"unknown level {level!r}; choose one of {', '.join(scb.LEVEL_PATTERNS)}")
     ds = load_database(url)
     within = None if all_ else (_within(ds, kommun, lan) or default_scope(ds))
     with _client(scb.SOURCE, ep, RateLimiter(scb.DEFAULT_LIMIT)) as client:
-        changes = merge_statistics(ds, ep, within, years, client, crosswalk_links(url), progress)
+        if level == "deso":
+            changes = merge_statistics(ds, ep, within, years, client, crosswalk_links(url), progress)
+        else:
+            changes = merge_published(ds, ep, level, within, years, client, progress)
     _rebuild(ds, db, progress)
     return changes
 

@@ -153,7 +153,6 @@ def test_scb_requests_stay_under_the_cell_limit(httpserver, db_copy, tmp_path):
 
 def test_scb_published_kommun_figures_replace_the_aggregate(fake, tmp_path, db_copy):
     from fakesources import bra_export
-
     from lagesbild.store.imports import import_crime, import_statistics
 
     agg = _rows(db_copy, "select value, source from observation where area = '0581' and indicator = 'income_med' "
@@ -171,6 +170,15 @@ def test_scb_published_kommun_figures_replace_the_aggregate(fake, tmp_path, db_c
     path.write_text(bra_export(), encoding="utf-8")
     import_crime(str(db_copy), Endpoints(), str(path))
     assert _rows(db_copy, query) == [(298.4, "scb_TAB6684")]
+    # The report marks it as SCB's own figure.
+    from lagesbild.report.lagesbild import build_context, render
+    from lagesbild.store.db import open_engine
+    from lagesbild.store.queries import Repository
+
+    ctx = build_context(Repository(open_engine(str(db_copy))), "0581", "kommun")
+    row = next(k for k in ctx["key_figures"] if k["period"] == "2024" and "inkomst" in k["label"].lower())
+    assert row["values"][0] == "298,4 *" and not row["values"][1].endswith("*")
+    assert "SCB:s egna siffror" in render(ctx)
 
 
 @pytest.mark.parametrize(("fault", "message"), [

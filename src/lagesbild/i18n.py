@@ -39,6 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sum.since": "sedan", "sum.labelled": "{n} DeSO ligger till minst {share} inom något av dem; där bor {pop} "
         "personer.", "sum.none": "I {name} finns inget område på Polismyndighetens lista {year}.",
         "key.title": "Nyckeltal jämfört med", "and": "och", "th.indicator": "Indikator", "th.period": "Period",
+        "key.published": "Värden märkta * är SCB:s egna siffror för området, inte medelvärden av DeSO-värdena.",
         "th.source": "Källa", "key.note": "Värden för {level}, län och datamängd är befolkningsviktade medelvärden av "
         "DeSO-värdena (se Metod). Jämförelsenivån ”{ref}” omfattar {coverage} – inte hela riket.",
         "crime.h": "Anmälda brott", "crime.lead": "Anmälda brott per 100 000 invånare {first}–{last}: {names}. "
@@ -198,6 +199,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sum.labelled": "{n} DeSO lie at least {share} inside one of them; {pop} people live there.",
         "sum.none": "{name} has no area on the Police's {year} list.",
         "key.title": "Key figures against", "and": "and", "th.indicator": "Indicator", "th.period": "Period",
+        "key.published": "Values marked * are SCB's own figures for the area, not means of the DeSO values.",
         "th.source": "Source", "key.note": "Values for the {level}, the county and the dataset are population-weighted "
         "means of the DeSO values (see Method). The reference level “{ref}” covers {coverage} – not all of Sweden.",
         "crime.h": "Reported crime", "crime.lead": "Reported offences per 100,000 inhabitants {first}–{last}: {names}. "

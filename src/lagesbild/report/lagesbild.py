@@ -154,10 +154,13 @@ def _build_context(repo: Repository, code: str, level: str, area_href: Callable[
     ref_labels = [Comparator(info.code, _name(info, lang))] + [Comparator(c.code, _reference_label(repo, c, lang))
                                                                for c in comparators]
     key_figures = []
+    published = repo.published([r.code for r in ref_labels], list(inds))  # SCB's own figures, marked with *
     for ind in inds:
         key_figures.append(dict(label=label(ind, lang), unit=unit(ind, lang), period=periods[ind],
                                 source=BY_ID[ind].source,
-                                values=[number(ref_values.at[r.code, ind], BY_ID[ind].decimals) for r in ref_labels]))
+                                values=[number(ref_values.at[r.code, ind], BY_ID[ind].decimals)
+                                        + (" *" if (r.code, ind, periods[ind]) in published else "")
+                                        for r in ref_labels]))
 
     en = lang == "en"
     classes = [Classes.quantiles(i, label(i, lang), unit(i, lang), periods[i], list(dataset_values[i]),
@@ -190,7 +193,8 @@ def _build_context(repo: Repository, code: str, level: str, area_href: Callable[
         labelled_pop=number(pop.reindex(labelled.index).sum(), 0),
         mostly_pop=number(pop.reindex(mostly.index).sum(), 0),
         mostly_pop_share=percent_share(pop.reindex(mostly.index).sum() / total_pop if total_pop else None, 1),
-        n_mostly=len(mostly), ref_labels=ref_labels, key_figures=key_figures, indicators=indicators,
+        n_mostly=len(mostly), ref_labels=ref_labels, key_figures=key_figures, published=bool(published),
+        indicators=indicators,
         classes=classes, maps=maps, rows=rows, n_flagged=len(flagged), mark_z=number(MARK_Z, 1),
         crime=crime, sources=_sources(repo), reference=comparators[-1] if comparators else info, warning=warning,
         typology=typology, events=_events(repo, info, level, lang),

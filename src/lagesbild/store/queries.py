@@ -132,6 +132,15 @@ class Repository:
         wide = wide.reindex(index=areas, columns=indicators)
         return wide, periods
 
+    def published(self, areas: list[str], indicators: list[str]) -> set[tuple[str, str, str]]:
+        """(area, indicator, period) where a RegSO, kommun or län value is SCB's own figure, not an aggregate."""
+        o = m.Observation
+        stmt = (select(o.area, o.indicator, o.period).join(m.Area, m.Area.code == o.area)
+                .where(o.area.in_(areas), o.indicator.in_(indicators), m.Area.level != "deso",
+                       o.source.like("scb\\_%", escape="\\")))
+        with self.engine.connect() as conn:
+            return {tuple(r) for r in conn.execute(stmt)}  # type: ignore[misc]
+
     # -- designations ------------------------------------------------------------------------------
     @cached_property
     def list_year(self) -> int:

@@ -448,7 +448,7 @@ def _incident_csv(db: Path, path: Path, bad: list[str] | None = None) -> dict[tu
     cats = ["Skadegörelse", "Klotter", "Nedskräpning", "Bränder"]
     for i, (code, lat, lon) in enumerate(_incident_points(db) * 3):
         d = date(2025, 1, 6) + timedelta(days=5 * i)
-        cat = cats[i % len(cats)]
+        cat = cats[(i + i // 12) % len(cats)]  # each DeSO: three categories, one incident each
         lines.append(f"{d.isoformat()};{cat};{lat:.6f};{lon:.6f};fri text, sparas inte".replace(".", ",", 0))
         expected[(code, cat, iso_week(d))] += 1
     lines += bad or []
@@ -467,6 +467,17 @@ def test_incidents_are_counted_per_deso_category_and_week(tmp_path, db_copy):
     assert got == expected
     # The single rows (and their free text) are not stored anywhere.
     assert not _rows(db_copy, "select * from incident_count where category like '%fri text%'")
+    # The CLI shows counts per DeSO and category, small counts hidden unless --exact.
+    from typer.testing import CliRunner
+
+    from lagesbild.cli import app
+
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "incidents", "--kommun", "0581", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "<3" in res.stdout and res.stdout.count("\n0581") == 12
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "incidents", "--kommun", "0581", "--format", "json",
+                                   "--exact"])
+    assert sum(r["Totalt"] for r in json.loads(res.stdout)) == 36
     # Loading the same dataset again replaces it instead of doubling it.
     import_incidents(str(db_copy), path, None, False)
     assert _rows(db_copy, "select sum(count), count(distinct import_id) from incident_count") == [(36, 1)]

@@ -485,6 +485,39 @@ def report_cmd(
     console.print(f"Rapporten är skriven: {path.resolve()}")
 
 
+SMALL_COUNT = 3  # counts under this are shown as "<3" unless --exact
+
+
+@app.command("incidents")
+def incidents_cmd(
+    kommun: KommunOpt = None, lan: LanOpt = None,
+    first_week: Annotated[str | None, typer.Option("--from", help="Första vecka, t.ex. 2025-W01.")] = None,
+    last_week: Annotated[str | None, typer.Option("--to", help="Sista vecka, t.ex. 2025-W52.")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help=f"Visa även antal under {SMALL_COUNT} (inte för "
+                                        "publicering).")] = False,
+    fmt: FmtOpt = Fmt.table,
+) -> None:
+    """Lokala händelser (EST) per DeSO och kategori: bara antal, aldrig enskilda händelser."""
+    import pandas as pd
+
+    try:
+        repo = _repo()
+        k, lan_code = _area_filter(repo, kommun, lan)
+        df = repo.incident_counts(k, lan_code, first_week, last_week)
+    except LagesbildError as exc:
+        _fail(exc)
+    if df.empty:
+        _fail(LagesbildError("inga lokala händelser i databasen för urvalet (läs in med `lagesbild import incidents`)"))
+    wide = df.pivot_table(index="deso", columns="category", values="count", aggfunc="sum", fill_value=0)
+    wide["Totalt"] = wide.sum(axis=1)
+    wide = wide.sort_values("Totalt", ascending=False)
+    if not exact:
+        wide = wide.astype(object).where(wide >= SMALL_COUNT, f"<{SMALL_COUNT}").where(wide > 0, 0)
+    out = pd.concat([pd.Series(wide.index, index=wide.index, name="DeSO"), wide], axis=1)
+    _emit(out, fmt, f"Lokala händelser {df['first_week'].min()}–{df['last_week'].max()}"
+          + ("" if exact else f" (antal under {SMALL_COUNT} visas som <{SMALL_COUNT})"), {})
+
+
 # -- live sources -------------------------------------------------------------------------------------
 
 SourcesOpt = Annotated[Path | None, typer.Option(

@@ -211,6 +211,24 @@ class Repository:
             stmt = stmt.where(e.kommun.is_(None))
         return self._frame(stmt.order_by(month, e.type))
 
+    # -- local incidents (counts only) ---------------------------------------------------------------
+    def incident_counts(self, kommun: str | None = None, lan: str | None = None, first_week: str | None = None,
+                        last_week: str | None = None) -> pd.DataFrame:
+        """Incidents per DeSO and category summed over the weeks in range, from every imported dataset."""
+        c, a = m.IncidentCount, m.Area
+        stmt = (select(c.deso, c.category, func.sum(c.count).label("count"), func.min(c.week).label("first_week"),
+                       func.max(c.week).label("last_week"))
+                .join(a, a.code == c.deso).group_by(c.deso, c.category))
+        if kommun:
+            stmt = stmt.where(a.kommun == kommun)
+        if lan:
+            stmt = stmt.where(a.lan == lan)
+        if first_week:
+            stmt = stmt.where(c.week >= first_week)
+        if last_week:
+            stmt = stmt.where(c.week <= last_week)
+        return self._frame(stmt.order_by(c.deso, c.category))
+
     def meta(self) -> dict[str, str]:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(m.Meta.key, m.Meta.value)).all())

@@ -656,3 +656,55 @@ def test_bra_excel_export(tmp_path, db_copy):
     wb.save(path)
     changes = import_crime(str(db_copy), Endpoints(), str(path))
     assert changes["rader"] == 397 and changes["ändrade"] == 0 and changes["nya"] == 0
+
+
+def test_registry_names_the_scb_table_of_every_deso_indicator():
+    from lagesbild.indicators.registry import DESO_INDICATORS, SCB_SPECS
+
+    for ind in DESO_INDICATORS:
+        spec = SCB_SPECS[ind.id]
+        assert ind.table == spec.table, ind.id
+        assert spec.select["ContentsCode"], ind.id
+
+
+def test_scb_correspondence_table_is_used_when_given(tmp_path, db_copy):
+    from lagesbild.store.imports import import_crosswalk
+
+    path = tmp_path / "kopplingstabell_deso2018_deso2025.csv"
+    path.write_text("Kopplingstabell DeSO 2018 - DeSO 2025\n\nDeSO 2018;DeSO 2025;Andel\n"
+                    "0581C1010;0581C1010;1\n0581C1020;0581C1020;0,6\n0581C1020;0581C1030;0,4\n"
+                    "0581C1040;0581C1040;\n0581C1040;0581C1050;\n", encoding="utf-8")
+    changes = import_crosswalk(str(db_copy), Endpoints(), str(path), ["0581"], None)
+    assert changes["DeSO 2018"] == 3
+    rows = _rows(db_copy, "select old, new, round(weight, 3), method from deso_crosswalk order by 1, 2")
+    assert rows == [("0581C1010", "0581C1010", 1.0, "scb"), ("0581C1020", "0581C1020", 0.6, "scb"),
+                    ("0581C1020", "0581C1030", 0.4, "scb"), ("0581C1040", "0581C1040", 0.5, "scb-equal"),
+                    ("0581C1040", "0581C1050", 0.5, "scb-equal")]
+    path.write_text("DeSO 2018;DeSO 2025\n0581C10X0;0581C1010\n", encoding="utf-8")
+    with pytest.raises(SourceDataError, match="line 2: malformed DeSO code"):
+        import_crosswalk(str(db_copy), Endpoints(), str(path), ["0581"], None)
+    assert len(_rows(db_copy, "select * from deso_crosswalk")) == 5
+
+
+def test_events_poll_cli(fake, tmp_path, db_copy, fresh_state):
+    from typer.testing import CliRunner
+
+    from lagesbild.cli import app
+
+    toml = fake.sources_toml(tmp_path / "s.toml")
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "events", "poll", "--once", "--sources", str(toml)])
+    assert res.exit_code == 0, res.output
+    assert "191 händelser hämtade, 191 nya" in res.output
+    res = CliRunner().invoke(app, ["--db", str(db_copy), "events", "poll", "--every", "30s", "--sources", str(toml)])
+    assert res.exit_code != 0 and "at least 60 s" in res.output
+
+
+def test_truncated_police_zip_names_the_problem(fake, tmp_path, db_copy):
+    from lagesbild.store.imports import import_designations
+
+    ep = Endpoints.load(fake.sources_toml(tmp_path / "s.toml"))
+    fake.faults["/polisen/uso"] = ["truncated"]
+    before = _sha(db_copy)
+    with pytest.raises(SourceDataError, match="uso_2025_geojson.zip: not a zip file"):
+        import_designations(str(db_copy), ep, None, None)
+    assert _sha(db_copy) == before

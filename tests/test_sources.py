@@ -108,11 +108,14 @@ def test_cli_sync_exit_code(fake, tmp_path, db_copy, fresh_state):
 
     from lagesbild.cli import app
 
+    from werkzeug import Response
+
     toml = fake.sources_toml(tmp_path / "s.toml")
-    fake.faults["/polisen/api/events"] = ["500"] * 5
+    # A 404 is not retried (a 5xx would be, each retry waiting out the Police's 10 s between calls).
+    fake.faults["/polisen/api/events"] = [lambda r: Response("gone", status=404)]
     res = CliRunner().invoke(app, ["--db", str(db_copy), "sync", "--kommun", "0581", "--sources", str(toml)])
     assert res.exit_code == 5, res.output
-    assert "Polisen händelser" in res.output and "SCB statistik" in res.output
+    assert "Polisen händelser" in res.output and "HTTP 404" in res.output and "SCB statistik" in res.output
 
 
 # -- SCB PxWeb --------------------------------------------------------------------------------------------

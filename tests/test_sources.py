@@ -711,3 +711,18 @@ def test_truncated_police_zip_names_the_problem(fake, tmp_path, db_copy):
     with pytest.raises(SourceDataError, match="uso_2025_geojson.zip: not a zip file"):
         import_designations(str(db_copy), ep, None, None)
     assert _sha(db_copy) == before
+
+
+def test_region_levels_from_real_scb_metadata():
+    """SCB's real v2 metadata of TAB6473: the regions of each level are picked by their codes."""
+    from lagesbild.sources.scb import parse_jsonstat, regions_of_level
+
+    doc = json.loads((FIXTURES.parent / "reference" / "scb_TAB6473.meta.json").read_text(encoding="utf-8"))
+    meta = parse_jsonstat(doc, "TAB6473 metadata")
+    assert len(meta.codes["Region"]) == 312 and meta.codes["Tid"][0] == "2025M01"
+    assert len(regions_of_level(meta, "kommun", None)) == 290
+    assert len(regions_of_level(meta, "lan", None)) == 21
+    assert regions_of_level(meta, "kommun", ["05"]) == ["0509", "0512", "0513", "0560", "0561", "0562", "0563",
+                                                         "0580", "0581", "0582", "0583", "0584", "0586"]
+    assert regions_of_level(meta, "lan", ["0581"]) == ["05"]
+    assert regions_of_level(meta, "deso", None) == []

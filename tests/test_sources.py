@@ -105,10 +105,9 @@ def test_sync_reports_a_failed_source_and_keeps_the_rest(fake, tmp_path, db_copy
 
 def test_cli_sync_exit_code(fake, tmp_path, db_copy, fresh_state):
     from typer.testing import CliRunner
+    from werkzeug import Response
 
     from lagesbild.cli import app
-
-    from werkzeug import Response
 
     toml = fake.sources_toml(tmp_path / "s.toml")
     # A 404 is not retried (a 5xx would be, each retry waiting out the Police's 10 s between calls).

@@ -725,3 +725,27 @@ def test_region_levels_from_real_scb_metadata():
                                                          "0580", "0581", "0582", "0583", "0584", "0586"]
     assert regions_of_level(meta, "lan", ["0581"]) == ["05"]
     assert regions_of_level(meta, "deso", None) == []
+
+
+def test_web_shows_new_events_without_a_restart(fake, tmp_path, db_copy, fresh_state):
+    from fastapi.testclient import TestClient
+
+    from lagesbild.store.db import open_engine
+    from lagesbild.store.imports import poll_events
+    from lagesbild.store.queries import Repository
+    from lagesbild.web.app import create_app
+
+    web = TestClient(create_app(Repository(open_engine(str(db_copy))), events_check_every=0))
+    first = web.get("/kommun/1880")
+    assert "Inga av Polisens publicerade händelser" in first.text
+    assert web.get("/api/v1/events", params={"kommun": "1880"}).json()["total"] == 0
+    poll_events(str(db_copy), Endpoints.load(fake.sources_toml(tmp_path / "s.toml")))
+    n = _rows(db_copy, "select count(*) from police_event where kommun = '1880'")[0][0]
+    assert n > 0
+    again = web.get("/kommun/1880", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200 and "Inga av Polisens publicerade händelser" not in again.text
+    api = web.get("/api/v1/events", params={"kommun": "1880"}).json()
+    assert api["total"] == n and "inte brottsstatistik" in api["note"]
+    from lagesbild.sources.polisen_events import TYPE_LABELS
+
+    assert {i["type"] for i in api["items"]} <= set(TYPE_LABELS)

@@ -194,6 +194,13 @@ class Repository:
         return out
 
     # -- events ------------------------------------------------------------------------------------
+    def events_version(self) -> str:
+        """Changes whenever events are added (number and newest fetch time)."""
+        e = m.PoliceEvent
+        with self.engine.connect() as conn:
+            n, last = conn.execute(select(func.count(), func.max(e.fetched))).one()
+        return f"{n}|{last}"
+
     def event_counts(self, kommun: str | None = None, lan: str | None = None,
                      lan_only: bool = False) -> pd.DataFrame:
         """Police events per month ("2026-02") and normalised type, for a kommun or a län.

@@ -184,6 +184,23 @@ def watchlist(request: Request, kommun: KOMMUN = None, lan: LAN = None,
     return dict(total=len(items), items=[{k: clean(v) for k, v in it.items()} for it in items])
 
 
+@router.get("/events", summary="Polisens publicerade händelser: antal per typ och månad")
+def events(request: Request, kommun: KOMMUN = None, lan: LAN = None,
+           lan_only: Annotated[bool, Query(description="Bara länets händelser utan kommun")] = False
+           ) -> dict[str, Any]:
+    """Counts only. The events are a selection the Police publish, not crime statistics; the place is a
+    kommun or a län (sometimes the kommun named in the title), never an address."""
+    from lagesbild.sources.polisen_events import TYPE_LABELS
+
+    d = data(request)
+    check_filters(d, kommun, lan)
+    counts = d.repo.event_counts(kommun=kommun, lan=lan, lan_only=lan_only)
+    items = [dict(month=r.month, type=r.type, type_label=TYPE_LABELS.get(r.type, (r.type,))[0], count=int(r.n))
+             for r in counts.itertuples(index=False)]
+    return dict(total=int(counts["n"].sum()) if len(counts) else 0, items=items, source="Polisen, händelser-API",
+                note="Ett urval som Polisen väljer att publicera, inte brottsstatistik.")
+
+
 @router.get("/typology", summary="Socioekonomisk områdestyp")
 def typology(request: Request, level: Literal["deso", "regso"] = "deso", kommun: KOMMUN = None, lan: LAN = None,
              limit: LIMIT = 100, offset: OFFSET = 0) -> dict[str, Any]:

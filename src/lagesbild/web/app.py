@@ -40,7 +40,8 @@ ENV = Environment(loader=ChoiceLoader([PackageLoader("lagesbild.web", "templates
                   autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
 
 
-def create_app(repo: Any) -> FastAPI:
+def create_app(repo: Any, events_check_every: float = 30.0) -> FastAPI:
+    """The web app; answers are cached until the data change (events are checked every ``events_check_every`` s)."""
     app = FastAPI(title="lägesbild API", version=__version__, openapi_url="/openapi.json",
                   description="Lägesbild över brott och områdens utsatthet: områden, indikatorer, "
                               "observationer, Polisens utpekade områden, risk och bevakningslista.")
@@ -48,7 +49,8 @@ def create_app(repo: Any) -> FastAPI:
     d: WebData = app.state.data
     last_modified = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
 
-    app.add_middleware(ResponseCache, seed=d.etag_seed, last_modified=last_modified)
+    app.add_middleware(ResponseCache, seed=d.etag_seed, last_modified=last_modified, version=repo.events_version,
+                       check_every=events_check_every)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

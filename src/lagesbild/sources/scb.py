@@ -162,16 +162,14 @@ class PxWebClient:
         return parse_jsonstat(doc, url)
 
 
-def regions_of_level(meta: JsonStat, level: str, within: list[str] | None, vintage: str | None = None) -> list[str]:
+def regions_of_level(meta: JsonStat, level: str, within: list[str] | None) -> list[str]:
     """The table's region codes of ``level`` inside the given kommun or län codes (all when None)."""
     if REGION_DIM not in meta.codes:
         raise SourceFetchError(SOURCE, meta.label, f"the table has no {REGION_DIM!r} dimension (has it changed?)")
     out = []
     for code in meta.codes[REGION_DIM]:
-        bare, vin = base_code(code)
+        bare = base_code(code)[0]
         if level_of(code) != level:
-            continue
-        if vintage is not None and vin and vin != vintage:
             continue
         if within and not any(bare.startswith(w) or w.startswith(bare) for w in within):  # inside, or containing
             continue
@@ -254,11 +252,6 @@ def value(spec: ScbSpec, p: tuple[float, float | None] | None) -> float | None:
     if not den:
         return None
     return round((num / den - 1.0) * 100.0 if spec.calc == "yoy" else num / den * 100.0, DECIMALS)
-
-
-def compute(spec: ScbSpec, data: JsonStat, region: str, period: str, previous: str | None) -> float | None:
-    """One indicator value from the cells, as ``spec`` says; None when a needed cell is missing."""
-    return value(spec, parts(spec, data, region, period, previous))
 
 
 def fetch_table(px: PxWebClient, table: str, indicators: list[str], level: str, within: list[str] | None,

@@ -489,7 +489,7 @@ def sync(db: str | None, ep: Endpoints, kommun: list[str] | None, lan: list[str]
             names = {"added": "tillkommit", "removed": "borttagna", "recategorised": "ny kategori",
                      "renamed": "nytt namn", "split": "delade", "merged": "sammanslagna", "reshaped": "omritade"}
             return {"lista": year, "oförändrade": d.unchanged,
-                    **{label: d.count(k) for k, label in names.items() if d.count(k)}}
+                    **{name: d.count(k) for k, name in names.items() if d.count(k)}}
         changed = part("Polisen utsatta områden", designations) or changed
     if ep.bra:
         with _client("Brå", ep) as bra_client:

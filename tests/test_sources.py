@@ -636,7 +636,7 @@ def test_police_areas_from_a_shapefile_zip_via_the_cli(tmp_path, db_copy):
             zf.write(p, p.name)
     res = CliRunner().invoke(app, ["--db", str(db_copy), "import", "polisen-omraden", str(zip_path)])
     assert res.exit_code == 0, res.output
-    assert "lista 2026" in res.output.lower() or "Polisens lista 2026" in res.output
+    assert "Polisens lista 2026 jämfört med lista 2025" in res.output
     assert "Borttaget: Hageby (Norrköping)" in res.output and "64 oförändrade" in res.output
     assert _rows(db_copy, "select count(*) from designation where list_year = 2026") == [(64,)]
     # The shapefile's 10-character field AKTUALITET still gives the since-date.

@@ -186,8 +186,7 @@ def areas_cmd(
         raise typer.Exit(2)
     try:
         repo = _repo()
-        k = repo.resolve(kommun, "kommun") if kommun else None
-        lc = repo.resolve(lan, "lan") if lan and not k else None
+        k, lc = _area_filter(repo, kommun, lan)
         df, periods = deso_table(repo, kommun=k, lan=lc)
     except LagesbildError as exc:
         _fail(exc)

@@ -30,6 +30,15 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
+def place_key(name: str) -> str:
+    """A place name for exact matching: NFC, lower case, hyphens as spaces, single spaces.
+
+    Unlike :func:`fold` it keeps å, ä and ö: Håbo and Habo are two kommuner.
+    """
+    s = unicodedata.normalize("NFC", name).lower().replace("-", " ")
+    return re.sub(r"\s+", " ", s).strip()
+
+
 def level_of(code: str) -> str | None:
     for level, pattern in PATTERNS.items():
         if pattern.match(code):

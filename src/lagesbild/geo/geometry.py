@@ -51,6 +51,33 @@ def rings_latlon_to_geometry(rings: list[list[tuple[float, float]]]) -> BaseGeom
     return _clean(shapely.union_all(parts)) if len(parts) > 1 else parts[0]
 
 
+# SWEREF 99 TM bounds of Sweden, with a margin: easting (x) and northing (y) in metres.
+X_RANGE = (200_000.0, 1_000_000.0)
+Y_RANGE = (6_100_000.0, 7_700_000.0)
+
+
+def in_sweden_sweref(x: float, y: float) -> bool:
+    return X_RANGE[0] <= x <= X_RANGE[1] and Y_RANGE[0] <= y <= Y_RANGE[1]
+
+
+def sweref_polygon(geom: Any) -> BaseGeometry:
+    """A GeoJSON Polygon/MultiPolygon already in SWEREF 99 TM, as a valid geometry.
+
+    Raises ValueError with the reason when it is not a polygon, unreadable, or not in Sweden in
+    EPSG:3006 (coordinates in degrees end up here too).
+    """
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon") or not geom.get("coordinates"):
+        raise ValueError("geometry must be a Polygon or MultiPolygon")
+    try:
+        shape = shapely.geometry.shape(geom)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise ValueError(f"unreadable geometry ({exc})") from None
+    minx, miny, maxx, maxy = shape.bounds
+    if not (in_sweden_sweref(minx, miny) and in_sweden_sweref(maxx, maxy)):
+        raise ValueError(f"coordinates ({minx:.0f}, {miny:.0f}) are not SWEREF 99 TM (EPSG:3006) in Sweden")
+    return _clean(shape)
+
+
 def geojson_to_geometry(geom: dict[str, Any]) -> BaseGeometry:
     """A GeoJSON Polygon/MultiPolygon in WGS84 [lon, lat] to a valid geometry in 3006."""
     shape = shapely.geometry.shape(geom)

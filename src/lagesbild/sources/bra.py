@@ -13,17 +13,16 @@ Every row is checked; the first bad row stops the import with its line and field
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from lagesbild.errors import SourceDataError
 from lagesbild.indicators.registry import CRIME_GROUPS
+from lagesbild.sources.http import SourceClient
 from lagesbild.sources.snapshot import KOMMUN_RE, PERIOD_RE, CrimeRecord
+from lagesbild.sources.tabular import read_location, read_rows
 
 # Brå's offence groups as they are labelled in its statistics database -> lägesbild's groups.
 OFFENCES = {
@@ -49,33 +48,6 @@ OWN_COLUMNS = ("kommun", "period", "key", "count", "per100k", "preliminary")
 
 def _norm(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "").replace("\u00a0", " ")).strip().lower()
-
-
-def _rows_from_csv(data: bytes, label: str) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    head = text.splitlines()[:30]  # title rows may come first; decimal commas make ',' alone misleading
-    delimiter = ";" if sum(ln.count(";") for ln in head) >= sum(ln.count(",") for ln in head) else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _rows_from_excel(data: bytes, label: str) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise SourceDataError(label, f"not a readable Excel file ({exc.__class__.__name__}: {exc})") from None
-    ws = wb.worksheets[0]
-    return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
-
-
-def read_rows(data: bytes, label: str) -> list[list[str]]:
-    if data[:2] == b"PK":  # xlsx is a zip
-        return _rows_from_excel(data, label)
-    return _rows_from_csv(data, label)
 
 
 def _number(text: str, label: str, line: int, fld: str, integer: bool) -> float | None:
@@ -190,11 +162,8 @@ def _unique(records: list[CrimeRecord], label: str) -> list[CrimeRecord]:
     return records
 
 
-def load(location: str, kommuner: dict[str, tuple[str, str]], client: Any = None) -> tuple[list[CrimeRecord], str]:
+def load(location: str, kommuner: dict[str, tuple[str, str]], client: SourceClient | None = None
+         ) -> tuple[list[CrimeRecord], str]:
     """Records from a local file or (through ``client``) a URL."""
-    if re.match(r"^https?://", location):
-        return parse(client.get(location).content, location, kommuner), location
-    path = Path(location)
-    if not path.exists():
-        raise SourceDataError(location, "no such file")
-    return parse(path.read_bytes(), str(path), kommuner), str(path)
+    data, label = read_location(location, client)
+    return parse(data, label, kommuner), label

@@ -66,12 +66,10 @@ class RateLimiter:
                 wait = max(wait, recent[-n] + window - now)
         return max(0.0, wait)
 
-    def acquire(self) -> float:
-        """Block until a call is allowed; returns the seconds waited."""
-        waited = 0.0
+    def acquire(self) -> None:
+        """Block until a call is allowed, and record it."""
         while (w := self.wait_time(self.clock())) > 0:
             self.sleep(w)
-            waited += w
         now = self.clock()
         self.calls.append(now)
         longest = max(window for _, window in self.limit.limits())
@@ -79,7 +77,6 @@ class RateLimiter:
             self.calls.popleft()
         if self.log:
             self.log.record(now)
-        return waited
 
 
 @dataclass
@@ -99,8 +96,6 @@ class SourceClient:
         self.limiter = limiter
         self.settings = settings or HttpSettings()
         self.sleep = sleep
-        self.calls = 0
-        self.retried = 0
         self._client = httpx.Client(timeout=self.settings.timeout, transport=transport, follow_redirects=True,
                                     headers={"User-Agent": USER_AGENT})
 
@@ -126,7 +121,6 @@ class SourceClient:
         for attempt in range(self.settings.retries + 1):
             if self.limiter:
                 self.limiter.acquire()
-            self.calls += 1
             response = None
             try:
                 response = self._client.request(method, url, **kw)
@@ -141,7 +135,6 @@ class SourceClient:
                 if response.status_code not in RETRY_STATUS:
                     raise SourceFetchError(self.source, url, last + _body_hint(response))
             if attempt < self.settings.retries:
-                self.retried += 1
                 self.sleep(self._delay(attempt, response))
         raise SourceFetchError(self.source, url, f"{last}; gave up after {self.settings.retries + 1} attempts")
 

@@ -28,10 +28,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lagesbild.errors import SourceDataError
-from lagesbild.geo.geometry import project_lonlat
-from lagesbild.sources.bra import read_rows
-from lagesbild.sources.polisen_areas import X_RANGE, Y_RANGE
+from lagesbild.geo.geometry import in_sweden_sweref, project_lonlat
 from lagesbild.sources.snapshot import SWEDEN_LAT, SWEDEN_LON
+from lagesbild.sources.tabular import read_rows
 
 ALIASES = {
     "date": ("datum", "date", "händelsedatum", "tidpunkt", "rapportdatum"),
@@ -162,7 +161,7 @@ def _place(row: list[str], cols: dict[str, int]) -> tuple[tuple[float, float] | 
         if a is None or b is None:
             return None, "x" if a is None else "y", "not a number"
         e, n = (a, b) if a < b else (b, a)  # easting < northing everywhere in Sweden
-        if not (X_RANGE[0] <= e <= X_RANGE[1] and Y_RANGE[0] <= n <= Y_RANGE[1]):
+        if not in_sweden_sweref(e, n):
             return None, "x/y", f"({a}, {b}) is not SWEREF 99 TM in Sweden"
         return (e, n), "", ""
     return None, "lat/lon", "no coordinates"

@@ -12,7 +12,6 @@ import io
 import json
 import re
 import tempfile
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +22,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lagesbild.errors import SourceDataError
-from lagesbild.sources.http import SourceClient
+from lagesbild.geo.codes import place_key
+from lagesbild.geo.geometry import sweref_polygon
 from lagesbild.sources.snapshot import DesignationRecord
 
 SOURCE = "Polismyndigheten, utsatta områden"
@@ -35,24 +35,9 @@ CATEGORIES = {
     "utsatt": "utsatt",
     "särskilt utsatt": "sarskilt",
 }
-# SWEREF 99 TM bounds of Sweden (with margin): x easting, y northing.
-X_RANGE = (200_000.0, 1_000_000.0)
-Y_RANGE = (6_100_000.0, 7_700_000.0)
 # A shapefile's field names are cut to 10 characters.
 SHAPEFILE_NAMES = {"AKTUALITET": "AKTUALITET_START", "LOKALPOLIS": "LOKALPOLISOMRADE"}
 MIN_SHARE = 0.10  # an overlap this large (of either polygon) links an old and a new area
-
-
-def fetch(location: str, client: SourceClient | None = None) -> tuple[bytes, str]:
-    """The zip's bytes and a label, from a URL (through ``client``) or a local path."""
-    if re.match(r"^https?://", location):
-        if client is None:
-            raise ValueError("a URL needs a client")
-        return client.get(location).content, location
-    path = Path(location)
-    if not path.exists():
-        raise SourceDataError(location, "no such file")
-    return path.read_bytes(), str(path)
 
 
 def list_year_from(label: str) -> int | None:
@@ -130,21 +115,10 @@ def parse_features(doc: Any, label: str, list_year: int) -> list[DesignationReco
         if category is None:
             raise SourceDataError(label, f"unknown KATEGORI {kategori!r} (expected Utsatt område, Särskilt utsatt "
                                          "område or Riskområde)", rec)
-        geom = feat.get("geometry") or {}
-        if geom.get("type") not in ("Polygon", "MultiPolygon") or not geom.get("coordinates"):
-            raise SourceDataError(label, "geometry must be a Polygon or MultiPolygon", rec)
         try:
-            shape = shapely.geometry.shape(geom)
-        except (ValueError, TypeError, IndexError) as exc:
-            raise SourceDataError(label, f"unreadable geometry: {exc}", rec) from None
-        minx, miny, maxx, maxy = shape.bounds
-        if not (X_RANGE[0] <= minx and maxx <= X_RANGE[1] and Y_RANGE[0] <= miny and maxy <= Y_RANGE[1]):
-            raise SourceDataError(label, f"coordinates ({minx:.0f}, {miny:.0f}) are not SWEREF 99 TM (EPSG:3006) "
-                                         "in Sweden", rec)
-        if not shape.is_valid:
-            shape = shapely.make_valid(shape)
-            shape = shapely.union_all([g for g in shapely.get_parts(shape)
-                                       if g.geom_type in ("Polygon", "MultiPolygon")])
+            shape = sweref_polygon(feat.get("geometry"))
+        except ValueError as exc:
+            raise SourceDataError(label, str(exc), rec) from None
         out.append(DesignationRecord(name, category, str(props.get("ORT") or "").strip(),
                                      str(props.get("REGION") or "").strip(),
                                      _date(props.get("AKTUALITET_START"), label, rec), None, list_year,
@@ -174,8 +148,7 @@ class ListDiff:
 
 
 def _key(d: DesignationRecord) -> str:
-    s = unicodedata.normalize("NFC", f"{d.name}|{d.ort}").lower()
-    return re.sub(r"\s+", " ", s).strip()
+    return f"{place_key(d.name)}|{place_key(d.ort)}"
 
 
 def _label(d: DesignationRecord) -> str:

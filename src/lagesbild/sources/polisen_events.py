@@ -17,13 +17,13 @@ import json
 import os
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lagesbild.errors import SourceFetchError
+from lagesbild.geo.codes import place_key
 from lagesbild.sources.http import RateLimit, RateLimiter, SourceClient
 
 SOURCE = "Polisen, händelser"
@@ -67,11 +67,6 @@ def normalise_type(raw: str) -> str:
     return "ovrigt"
 
 
-def _norm(name: str) -> str:
-    s = unicodedata.normalize("NFC", name).lower().replace("-", " ")
-    return re.sub(r"\s+", " ", s).strip()
-
-
 @dataclass
 class Places:
     """Kommun and län names -> codes, for locating events."""
@@ -80,19 +75,19 @@ class Places:
     lan: dict[str, str]  # normalised name ("östergötlands län") -> code
 
     @classmethod
-    def from_reference(cls, kommuner: dict[str, tuple[str, str]], lan: dict[str, tuple[str, str, str]]) -> Places:
-        return cls({_norm(n): c for c, (n, _) in kommuner.items()}, {_norm(n): c for c, (n, *_) in lan.items()})
+    def from_reference(cls, kommuner: dict[str, tuple[str, str]], lan: dict[str, tuple[str, ...]]) -> Places:
+        return cls({place_key(n): c for c, (n, _) in kommuner.items()}, {place_key(n): c for c, (n, *_) in lan.items()})
 
     def locate(self, location: str, title: str) -> tuple[str | None, str | None, str]:
         """(kommun, län, located_by) for an event."""
-        loc = _norm(location)
+        loc = place_key(location)
         if loc in self.kommun:
             k = self.kommun[loc]
             return k, k[:2], "location"
         lan = self.lan.get(loc) or self.lan.get(loc.replace(" län", "") + "s län")
         if lan is None:
             return None, None, "none"
-        last = _norm(title.rsplit(",", 1)[-1]) if "," in title else ""
+        last = place_key(title.rsplit(",", 1)[-1]) if "," in title else ""
         k = self.kommun.get(last)
         if k and k.startswith(lan):
             return k, lan, "title"

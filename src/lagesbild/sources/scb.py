@@ -61,7 +61,6 @@ class JsonStat:
     label: str
     ids: list[str]
     codes: dict[str, list[str]]
-    labels: dict[str, dict[str, str]]
     values: dict[tuple[str, ...], float | None]
     updated: str = ""
 
@@ -75,7 +74,6 @@ def parse_jsonstat(doc: Any, where: str) -> JsonStat:
     if not isinstance(ids, list) or not isinstance(size, list) or len(ids) != len(size):
         raise SourceFetchError(SOURCE, where, "'id' and 'size' do not match (has the format changed?)")
     codes: dict[str, list[str]] = {}
-    labels: dict[str, dict[str, str]] = {}
     for d, n in zip(ids, size, strict=True):
         cat = (dims.get(d) or {}).get("category") if isinstance(dims, dict) else None
         if not isinstance(cat, dict) or "index" not in cat:
@@ -85,7 +83,6 @@ def parse_jsonstat(doc: Any, where: str) -> JsonStat:
         if len(order) != n:
             raise SourceFetchError(SOURCE, where, f"dimension {d!r} has {len(order)} categories, size says {n}")
         codes[d] = [str(c) for c in order]
-        labels[d] = {str(k): str(v) for k, v in (cat.get("label") or {}).items()}
     total = 1
     for n in size:
         total *= n
@@ -109,7 +106,7 @@ def parse_jsonstat(doc: Any, where: str) -> JsonStat:
         if v is not None and not isinstance(v, int | float):
             raise SourceFetchError(SOURCE, where, f"cell {combo} is not a number: {v!r}")
         values[combo] = None if v is None else float(v)
-    return JsonStat(str(doc.get("label", "")), list(ids), codes, labels, values, str(doc.get("updated", "")))
+    return JsonStat(str(doc.get("label", "")), list(ids), codes, values, str(doc.get("updated", "")))
 
 
 # -- the client ---------------------------------------------------------------------------------------

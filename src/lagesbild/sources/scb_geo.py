@@ -20,10 +20,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lagesbild.errors import SourceDataError, SourceFetchError
-from lagesbild.geo.geometry import SWEREF99TM
+from lagesbild.geo.geometry import SWEREF99TM, sweref_polygon
 from lagesbild.sources.http import SourceClient, require
-from lagesbild.sources.polisen_areas import X_RANGE, Y_RANGE
 from lagesbild.sources.snapshot import DESO_RE, REGSO_RE, DesoRecord
+from lagesbild.sources.tabular import read_rows
 
 SOURCE = "SCB geodata (WFS)"
 PAGE = 1000
@@ -76,20 +76,10 @@ def fetch_features(client: SourceClient, wfs: str, layer: str, kommuner: list[st
 
 
 def _geometry(feat: dict[str, Any], where: str, rec: str) -> BaseGeometry:
-    geom = feat.get("geometry") or {}
-    if geom.get("type") not in ("Polygon", "MultiPolygon"):
-        raise SourceFetchError(SOURCE, where, f"{rec}: geometry must be a Polygon or MultiPolygon")
     try:
-        shape = shapely.geometry.shape(geom)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise SourceFetchError(SOURCE, where, f"{rec}: unreadable geometry ({exc})") from None
-    minx, miny, maxx, maxy = shape.bounds
-    if not (X_RANGE[0] <= minx and maxx <= X_RANGE[1] and Y_RANGE[0] <= miny and maxy <= Y_RANGE[1]):
-        raise SourceFetchError(SOURCE, where, f"{rec}: coordinates are not SWEREF 99 TM (EPSG:3006)")
-    if not shape.is_valid:
-        shape = shapely.make_valid(shape)
-        shape = shapely.union_all([g for g in shapely.get_parts(shape) if g.geom_type in ("Polygon", "MultiPolygon")])
-    return shape
+        return sweref_polygon(feat.get("geometry"))
+    except ValueError as exc:
+        raise SourceFetchError(SOURCE, where, f"{rec}: {exc}") from None
 
 
 def deso_records(features: list[dict[str, Any]], where: str) -> list[DesoRecord]:
@@ -153,8 +143,6 @@ def parse_crosswalk(data: bytes, label: str) -> list[Link]:
 
     Without a share, an old area that maps to several new ones is split equally (stated as "scb-equal").
     """
-    from lagesbild.sources.bra import read_rows  # the same CSV/Excel reading
-
     rows = read_rows(data, label)
     for idx, row in enumerate(rows[:20]):
         header = [re.sub(r"[\s_-]", "", str(c).lower()) for c in row]
@@ -192,16 +180,6 @@ def parse_crosswalk(data: bytes, label: str) -> list[Link]:
             raise SourceDataError(label, "no rows")
         return out
     raise SourceDataError(label, "no header with DeSO 2018 and DeSO 2025 columns found")
-
-
-def crosswalk_bytes(client: SourceClient, location: str) -> tuple[bytes, str]:
-    if re.match(r"^https?://", location):
-        return client.get(location).content, location
-    try:
-        with open(location, "rb") as f:
-            return f.read(), location
-    except FileNotFoundError:
-        raise SourceDataError(location, "no such file") from None
 
 
 def apply_crosswalk(parts: dict[str, tuple[float, float | None]], links: list[Link],

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from sqlalchemy import Connection, insert, inspect, select
 from lagesbild import __version__
 from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url, sqlite_path
 from lagesbild.errors import SourceDataError
+from lagesbild.geo.codes import place_key
 from lagesbild.geo.geometry import geojson_to_geometry, rings_latlon_to_geometry, to_wkb
 from lagesbild.geo.overlay import CATEGORY_ORDER, overlaps
 from lagesbild.indicators.aggregate import aggregate
@@ -54,11 +54,6 @@ class BuildSummary:
 
 def _noop(_task: str, _done: int, _total: int) -> None:
     pass
-
-
-def _norm(name: str) -> str:
-    s = unicodedata.normalize("NFC", name).lower().replace("-", " ")
-    return re.sub(r"\s+", " ", s).strip()
 
 
 # Places the Police name as "ort" that are not kommun names.
@@ -112,7 +107,7 @@ def _designation_kommun(d: DesignationRecord, overlap_by_kommun: dict[str, float
                         kommun_by_name: dict[str, str]) -> str | None:
     if overlap_by_kommun:
         return max(overlap_by_kommun, key=lambda k: overlap_by_kommun[k])
-    name = _norm(d.ort)
+    name = place_key(d.ort)
     return kommun_by_name.get(ORT_ALIASES.get(name, name))
 
 
@@ -132,9 +127,6 @@ class Dataset:
     # Values SCB publishes for RegSO, kommun or län themselves: (area, indicator, period) -> (value, source).
     # They replace lägesbild's population-weighted aggregate of the DeSO values for that key.
     published: dict[tuple[str, str, str], tuple[float, str]] = field(default_factory=dict)
-
-    def source_ids(self) -> set[str]:
-        return {s["id"] for s in self.sources}
 
     def content_fingerprint(self) -> str:
         """A hash of the content (for data that does not come from a snapshot file)."""
@@ -315,7 +307,7 @@ def build_dataset(ds: Dataset, db: str | None = None, progress: Progress = _noop
     progress("Brottsstatistik", 1, 1)
 
     # 5. Designations and overlaps.
-    kommun_by_name = {_norm(n): c for c, (n, _) in kommuner.items()}
+    kommun_by_name = {place_key(n): c for c, (n, _) in kommuner.items()}
     deso_kommun = {r.code: r.kommun for r in deso}
     des_rows = []
     for j, (d, g) in enumerate(zip(designations, des_geoms, strict=True)):

@@ -21,6 +21,7 @@ from lagesbild.sources.snapshot import CrimeRecord, DesignationRecord, DesoRecor
 from lagesbild.store import models as m
 from lagesbild.store.build import AGGREGATE_SOURCE, Dataset
 from lagesbild.store.db import make_engine
+from lagesbild.store.queries import published_rows
 
 
 def has_database(url: str) -> bool:
@@ -57,10 +58,15 @@ def older_designation_lists(url: str, exclude_years: set[int]) -> list[Designati
         engine.dispose()
 
 
+def require_database(url: str) -> None:
+    if not has_database(url):
+        raise NoDatabaseError(f"no lägesbild database at {url}; run `lagesbild data build` (the embedded data) "
+                              "or `lagesbild sync --kommun K` (the live sources) first")
+
+
 def load_database(url: str) -> Dataset:
     """The dataset a database was built from (DeSO values, areas, designations, crime, sources)."""
-    if not has_database(url):
-        raise NoDatabaseError(f"no lägesbild database at {url}; run `lagesbild data build` or `lagesbild sync`")
+    require_database(url)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -74,8 +80,7 @@ def load_database(url: str) -> Dataset:
                               .where(m.Area.level == "deso", o.value.is_not(None)), conn)
             published = pd.read_sql(select(o.area, o.indicator, o.period, o.value, o.source)
                                     .join(m.Area, m.Area.code == o.area)
-                                    .where(m.Area.level != "deso", o.source.like("scb\\_%", escape="\\"),
-                                           o.value.is_not(None)), conn)
+                                    .where(published_rows(), o.value.is_not(None)), conn)
             crime = pd.read_sql(select(o.area, o.indicator, o.period, o.value, o.preliminary, o.source, o.status)
                                 .where(o.indicator.in_([i.id for i in CRIME_INDICATORS]),
                                        o.source != AGGREGATE_SOURCE), conn)

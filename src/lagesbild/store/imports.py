@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from lagesbild.config import BUNDLED_SNAPSHOT, resolve_db_url
-from lagesbild.errors import InvalidRowsError, LagesbildError, NoDatabaseError
+from lagesbild.errors import InvalidRowsError, LagesbildError
 from lagesbild.sources import bra, incidents, polisen_areas, polisen_events, scb, scb_geo
 from lagesbild.sources.endpoints import Endpoints
 from lagesbild.sources.http import RateLimiter, SourceClient
 from lagesbild.sources.snapshot import CrimeRecord, DesignationRecord, DesoRecord, Snapshot
+from lagesbild.sources.tabular import read_location
 from lagesbild.store import models as m
 from lagesbild.store.build import BuildSummary, Dataset, build_dataset
-from lagesbild.store.dataset import has_database, load_database
+from lagesbild.store.dataset import has_database, load_database, require_database
 from lagesbild.store.db import make_engine
 
 Progress = Callable[[str, int, int], None]
@@ -208,7 +209,7 @@ def merge_designations(ds: Dataset, records: list[DesignationRecord], list_year:
 
 def fetch_designations(location: str, list_year: int | None, client: SourceClient) -> tuple[
         list[DesignationRecord], int, str]:
-    data, label = polisen_areas.fetch(location, client)
+    data, label = read_location(location, client)
     year = list_year or polisen_areas.list_year_from(label)
     if year is None:
         raise LagesbildError(f"{label}: cannot tell which year's list this is; give --list-year")
@@ -257,8 +258,6 @@ def import_statistics(db: str | None, ep: Endpoints, kommun: list[str] | None, l
                       years: list[str] | None, progress: Progress = _noop, level: str = "deso") -> dict[str, int]:
     """SCB statistics for DeSO (the default), or SCB's own figures for RegSO, kommun or län."""
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: `lagesbild sync --kommun K` fetches boundaries and statistics")
     if level not in scb.LEVEL_PATTERNS:
         raise LagesbildError(f"unknown level {level!r}; choose one of {', '.join(scb.LEVEL_PATTERNS)}")
     ds = load_database(url)
@@ -275,8 +274,6 @@ def import_statistics(db: str | None, ep: Endpoints, kommun: list[str] | None, l
 def import_designations(db: str | None, ep: Endpoints, location: str | None, list_year: int | None,
                         progress: Progress = _noop) -> polisen_areas.ListDiff:
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: run `lagesbild data build` or `lagesbild sync` first")
     ds = load_database(url)
     with _client(polisen_areas.SOURCE, ep) as client:
         records, year, label = fetch_designations(location or ep.polisen_areas, list_year, client)
@@ -287,8 +284,6 @@ def import_designations(db: str | None, ep: Endpoints, location: str | None, lis
 
 def import_crime(db: str | None, ep: Endpoints, location: str | None, progress: Progress = _noop) -> dict[str, int]:
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: run `lagesbild data build` or `lagesbild sync` first")
     location = location or ep.bra
     if not location:
         raise LagesbildError("give an export from Brå's statistics database (a file or URL), or set `bra` in the "
@@ -305,14 +300,12 @@ def import_crosswalk(db: str | None, ep: Endpoints, location: str | None, kommun
                      lan: list[str] | None, progress: Progress = _noop) -> dict[str, int]:
     """SCB's correspondence table (file/URL) or, without one, area weights from both boundary layers."""
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: run `lagesbild data build` or `lagesbild sync` first")
     ds = load_database(url)
     within = _within(ds, kommun, lan) or default_scope(ds)
     location = location or ep.crosswalk
     with _client(scb_geo.SOURCE, ep) as client:
         if location:
-            data, label = scb_geo.crosswalk_bytes(client, location)
+            data, label = read_location(location, client)
             links = scb_geo.parse_crosswalk(data, label)
         else:
             kommuner = scope_kommuner(ds, within)
@@ -341,19 +334,28 @@ class EventsResult:
     located_kommun: int
     located_lan_only: int
     unlocated: int
-    waited: float
+
+
+def _places(url: str) -> polisen_events.Places:
+    """Kommun and län names of the database (all of Sweden's, whatever the DeSO coverage)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(m.Area.code, m.Area.level, m.Area.name)
+                                .where(m.Area.level.in_(("kommun", "lan")))).all()
+    finally:
+        engine.dispose()
+    return polisen_events.Places.from_reference({c: (n, c[:2]) for c, lvl, n in rows if lvl == "kommun"},
+                                                {c: (n,) for c, lvl, n in rows if lvl == "lan"})
 
 
 def poll_events(db: str | None, ep: Endpoints, client: SourceClient | None = None) -> EventsResult:
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: run `lagesbild data build` or `lagesbild sync` first")
-    ref = empty_dataset()  # Sweden's kommuner and län: enough to place events
-    places = polisen_events.Places.from_reference(ref.kommuner, ref.lan)
+    require_database(url)
+    places = _places(url)
     own = client is None
     client = client or polisen_events.client(ep.http)
     try:
-        before = client.limiter.wait_time(client.limiter.clock()) if client.limiter else 0.0
         events = polisen_events.fetch(client, ep.polisen_events, places)
     finally:
         if own:
@@ -377,7 +379,7 @@ def poll_events(db: str | None, ep: Endpoints, client: SourceClient | None = Non
         engine.dispose()
     return EventsResult(len(events), len(fresh), sum(1 for e in fresh.values() if e.kommun),
                         sum(1 for e in fresh.values() if e.lan and not e.kommun),
-                        sum(1 for e in fresh.values() if not e.lan), before)
+                        sum(1 for e in fresh.values() if not e.lan))
 
 
 @dataclass
@@ -397,8 +399,7 @@ def import_incidents(db: str | None, path: Path, mapping: Path | None, skip_inva
     from lagesbild.geo.geometry import from_wkb
 
     url = resolve_db_url(db)
-    if not has_database(url):
-        raise NoDatabaseError("no database yet: run `lagesbild data build` or `lagesbild sync` first")
+    require_database(url)
     parsed = incidents.read(Path(path), incidents.load_mapping(mapping))
     engine = make_engine(url)
     try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
-from sqlalchemy import Engine, String, func, select
+from sqlalchemy import ColumnElement, Engine, String, func, select
 
 from lagesbild.errors import UnknownCodeError
 from lagesbild.geo import codes
@@ -33,6 +33,13 @@ class AreaInfo:
     n_deso: int
     complete: bool
     coverage: str | None
+
+
+def published_rows() -> ColumnElement[bool]:
+    """Observations that are SCB's own figure for a RegSO, kommun or län (source ``scb_TAB…``), which
+    replace lägesbild's aggregate of the DeSO values; select from Observation joined with Area."""
+    o = m.Observation
+    return (m.Area.level != "deso") & o.source.like("scb\\_%", escape="\\")
 
 
 class Repository:
@@ -136,8 +143,7 @@ class Repository:
         """(area, indicator, period) where a RegSO, kommun or län value is SCB's own figure, not an aggregate."""
         o = m.Observation
         stmt = (select(o.area, o.indicator, o.period).join(m.Area, m.Area.code == o.area)
-                .where(o.area.in_(areas), o.indicator.in_(indicators), m.Area.level != "deso",
-                       o.source.like("scb\\_%", escape="\\")))
+                .where(o.area.in_(areas), o.indicator.in_(indicators), published_rows()))
         with self.engine.connect() as conn:
             return {tuple(r) for r in conn.execute(stmt)}  # type: ignore[misc]
 

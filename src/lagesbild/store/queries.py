@@ -126,14 +126,17 @@ class Repository:
             stmt = stmt.where(o.period.in_(periods))
         return self._frame(stmt.order_by(o.area, o.indicator, o.period))
 
-    def latest_values(self, areas: list[str], indicators: list[str], level: str = "deso") -> tuple[
+    def latest_values(self, areas: list[str], indicators: list[str], level: str = "deso",
+                      periods: dict[str, str | None] | None = None, obs: pd.DataFrame | None = None) -> tuple[
             pd.DataFrame, dict[str, str | None]]:
         """Wide frame (area × indicator) of each indicator's latest period at ``level``; and those periods.
 
-        An area without a value in that period gets NaN (missing), never an older value.
+        An area without a value in that period gets NaN (missing), never an older value. ``periods``
+        (e.g. the DeSO periods, for the kommun values beside them) and ``obs`` (the areas' observations,
+        when already read) save the queries.
         """
-        periods = {ind: self.latest_period(ind, level) for ind in indicators}
-        obs = self.observations(areas, indicators)
+        periods = periods or {ind: self.latest_period(ind, level) for ind in indicators}
+        obs = self.observations(areas, indicators) if obs is None else obs
         keep = obs[[periods.get(i) == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]]
         wide = keep.pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
         wide = wide.reindex(index=areas, columns=indicators)

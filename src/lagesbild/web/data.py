@@ -39,13 +39,12 @@ class WebData:
         self.areas = pd.concat(frames).set_index("code")
         deso = self.areas[self.areas["level"] == "deso"]
         self.deso_codes = list(deso.index)
-        self.values, self.periods = repo.latest_values(self.deso_codes, AREA_INDICATORS)
+        series = repo.observations(self.deso_codes, AREA_INDICATORS)
+        self.values, self.periods = repo.latest_values(self.deso_codes, AREA_INDICATORS, obs=series)
         ref_codes = list(self.areas[self.areas["level"].isin(["kommun", "lan", "riket"])
                                     & (self.areas["n_deso"] > 0)].index)
-        obs = repo.observations(ref_codes, AREA_INDICATORS)
-        keep = obs[[self.periods.get(i) == p for i, p in zip(obs["indicator"], obs["period"], strict=True)]]
-        self.ref_values = keep.pivot_table(index="area", columns="indicator", values="value", aggfunc="first")
-        series = repo.observations(self.deso_codes, AREA_INDICATORS)
+        # Kommun, län and dataset values of the same periods as the DeSO values they are compared with.
+        self.ref_values, _ = repo.latest_values(ref_codes, AREA_INDICATORS, periods=self.periods)
         self.series = {code: frame for code, frame in series.groupby("area", sort=False)}
         # Share of DeSOs with a lower value, per indicator (what the area page calls its percentile).
         lower = self.values.rank(method="min") - 1

@@ -89,11 +89,11 @@ def _build_context(repo: Repository, code: str, level: str, area_href: Callable[
                    + ([repo.area(RIKET)] if level != "riket" else []))
     deso_codes = list(deso["code"])
     inds = list(MAIN_INDICATORS)
-    values, periods = repo.latest_values(deso_codes, inds)
-    ref_codes = [code] + [c.code for c in comparators]
-    ref_values, _ = repo.latest_values(ref_codes, inds)
     all_deso = repo.areas("deso")
-    dataset_values, _ = repo.latest_values(list(all_deso["code"]), inds)
+    dataset_values, periods = repo.latest_values(list(all_deso["code"]), inds)
+    values = dataset_values.reindex(deso_codes)  # the subject's DeSOs are among them
+    ref_codes = [code] + [c.code for c in comparators]
+    ref_values, _ = repo.latest_values(ref_codes, inds, periods=periods)
     shares = repo.deso_shares(deso_codes)
     meta = repo.meta()
     ew = early_warning(repo)
